@@ -1,0 +1,36 @@
+# Two commands set up everything: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || ls -d /root/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -n 1)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint docs clean
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "python3.12 not found: install Python 3.12 or set PYTHON=..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: the default world (billboard vs engaged) for 156 weeks, summary and figure.
+run: $(STAMP)
+	$(BIN)/influence run --steps 156 --seed 42 --out results/default
+
+## make test: install and run the whole suite.
+test: $(STAMP)
+	$(BIN)/ruff check simulation tests benchmarks
+	$(BIN)/python -m pytest -q
+
+## make bench: speed of the consumer kernel at several world sizes.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
+## make docs: regenerate the parameter table in docs/ODD.md.
+docs: $(STAMP)
+	$(BIN)/python -m simulation.docs
+
+clean:
+	rm -rf $(VENV) results .pytest_cache

@@ -1,0 +1,339 @@
+"""The consumer population: many consumers as arrays, one week at a time.
+
+Consumers are far too many to be Mesa agents (about 5 microseconds per
+agent-step in Python against nanoseconds here), so their state lives in numpy
+arrays and every mechanism of the week is one vectorised update. The loops
+that remain run over the few influencers and companies, never over consumers.
+
+The week is a pure function of (state, posts, market, draws): all the random
+numbers a week needs are drawn up front by :func:`draw_week`, so the readable
+per-consumer reference in ``tests/reference.py`` can replay exactly the same
+draws and must end in exactly the same state.
+
+Schedule inside the week (each step reads the state the previous one left):
+
+1. exposure and evaluation, influencer by influencer in index order;
+2. purchase (a multinomial-logit choice among the brands one knows);
+3. experience against the last claim heard;
+4. word of mouth to network neighbours;
+5. forgetting and the slow maturation of persuasion knowledge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .trust import expected_trust, forget
+
+
+@dataclass(frozen=True)
+class Post:
+    """What one influencer publishes for one company in one week.
+
+    Attributes:
+        influencer: Row of the influencer in the follow matrix.
+        company: Index of the company the posts promote.
+        posts: Number of posts this week (may be fractional: an expected count).
+        engagement: Chance that a follower attends to one post.
+        claim: Quality the posts claim, in [0, 1].
+        scripted: True for a billboard script (can backfire on wary consumers).
+        explained: True when the disclosure explains the relationship.
+        salience: Disclosure salience delta.
+    """
+
+    influencer: int
+    company: int
+    posts: float
+    engagement: float
+    claim: float
+    scripted: bool
+    explained: bool
+    salience: float
+
+
+@dataclass(frozen=True)
+class Market:
+    """The products on offer this week, one entry per company."""
+
+    quality: np.ndarray
+    responsibility: np.ndarray
+    price: np.ndarray
+
+
+@dataclass
+class WeekDraws:
+    """Every random number one week of the consumer kernel consumes."""
+
+    exposure: np.ndarray    # (follows,) uniform: attends to this week's posts
+    recognise: np.ndarray   # (follows,) uniform: recognises the paid message
+    like: np.ndarray        # (follows,) uniform: taps like
+    in_market: np.ndarray   # (consumers,) uniform: shops this week
+    choice: np.ndarray      # (consumers,) uniform: which brand
+    quality: np.ndarray     # (consumers,) standard normal: experienced quality
+    talk: np.ndarray        # (consumers,) uniform: tells friends
+
+
+def draw_week(rng: np.random.Generator, consumers: int, follows: int) -> WeekDraws:
+    """Draw one week's random numbers, always in the same order."""
+    return WeekDraws(
+        exposure=rng.random(follows),
+        recognise=rng.random(follows),
+        like=rng.random(follows),
+        in_market=rng.random(consumers),
+        choice=rng.random(consumers),
+        quality=rng.standard_normal(consumers),
+        talk=rng.random(consumers),
+    )
+
+
+@dataclass
+class WeekOutcome:
+    """What the week produced, for influencers, companies and metrics."""
+
+    impressions: np.ndarray  # (influencers,) followers who attended to a post
+    likes: np.ndarray        # (influencers,)
+    complaints: np.ndarray   # (influencers,) buyers who found the influencer's claim false
+    sales: np.ndarray        # (companies,)
+    recognised: int          # paid messages recognised as such
+
+
+class ConsumerPopulation:
+    """State of all consumers, as arrays.
+
+    Attributes:
+        brand_r, brand_s: (companies, consumers) Beta evidence for and against
+            each brand.
+        aware: (companies, consumers) has heard of the brand.
+        last_claim: (companies, consumers) quality last claimed to the
+            consumer, or NaN when no influencer has made a claim to them.
+        last_source: (companies, consumers) follow entry (position in the
+            follow matrix) of the influencer who made that claim, or -1.
+        purchases: (companies, consumers) units bought so far.
+        last_experience: (companies, consumers) +1 kept promise, -1 broken,
+            0 never bought.
+        persuasion: (consumers,) persuasion knowledge pi in [0, 1].
+        care: (consumers,) care for responsible products nu in [0, 1].
+        follows: (influencers, consumers) CSR follow matrix; its stored
+            entries are the "follow entries" below.
+        following: (follows,) the follower still follows.
+        cred_r, cred_s: (follows,) Beta evidence on the influencer's credibility.
+        friends: (consumers, consumers) CSR social network.
+    """
+
+    def __init__(self, *, friends: sp.csr_matrix, follows: sp.csr_matrix, companies: int,
+                 persuasion: np.ndarray, care: np.ndarray) -> None:
+        n = friends.shape[0]
+        self.friends = friends
+        self.follows = follows.tocsr()
+        self.follows.sort_indices()
+        self.n = n
+        nnz = self.follows.nnz
+        self.follow_owner = np.repeat(np.arange(self.follows.shape[0]),
+                                      np.diff(self.follows.indptr))
+        self.following = np.ones(nnz, dtype=bool)
+        self.cred_r = np.zeros(nnz)
+        self.cred_s = np.zeros(nnz)
+        self.brand_r = np.zeros((companies, n))
+        self.brand_s = np.zeros((companies, n))
+        self.aware = np.zeros((companies, n), dtype=bool)
+        self.last_claim = np.full((companies, n), np.nan)
+        self.last_source = np.full((companies, n), -1, dtype=np.int64)
+        self.purchases = np.zeros((companies, n), dtype=np.int64)
+        self.last_experience = np.zeros((companies, n), dtype=np.int8)
+        self.persuasion = np.asarray(persuasion, dtype=float).copy()
+        self.care = np.asarray(care, dtype=float).copy()
+
+    # ------------------------------------------------------------------ views
+    @property
+    def follow_count(self) -> int:
+        """Number of follow entries (stored entries of the follow matrix)."""
+        return self.follows.nnz
+
+    def audience(self, influencer: int) -> slice:
+        """Slice of the follow entries that belong to ``influencer``."""
+        ptr = self.follows.indptr
+        return slice(int(ptr[influencer]), int(ptr[influencer + 1]))
+
+    def brand_trust(self) -> np.ndarray:
+        """(companies, consumers) expected trust in each brand."""
+        return expected_trust(self.brand_r, self.brand_s)
+
+    def credibility(self) -> np.ndarray:
+        """(follows,) expected credibility of the followed influencer."""
+        return expected_trust(self.cred_r, self.cred_s)
+
+    # ------------------------------------------------------------------- week
+    def week(self, posts: Sequence[Post], market: Market, draws: WeekDraws,
+             p: dict) -> WeekOutcome:
+        """Advance every consumer by one week.
+
+        Args:
+            posts: This week's posts, at most one per influencer.
+            market: Products on offer.
+            draws: Random numbers from :func:`draw_week`.
+            p: Resolved world parameters.
+        """
+        n_inf = self.follows.shape[0]
+        n_comp = self.brand_r.shape[0]
+        impressions = np.zeros(n_inf, dtype=np.int64)
+        likes = np.zeros(n_inf, dtype=np.int64)
+        complaints = np.zeros(n_inf, dtype=np.int64)
+        recognised_total = 0
+        for post in sorted(posts, key=lambda x: x.influencer):
+            seen, liked, recognised = self._exposure(post, draws, p)
+            impressions[post.influencer] = seen
+            likes[post.influencer] = liked
+            recognised_total += recognised
+        buyers = self._purchase(market, draws, p)
+        fresh = self._experience(buyers, market, draws, p, complaints)
+        self._word_of_mouth(fresh, draws, p)
+        self._forget_and_mature(p)
+        sales = np.array([(buyers == c).sum() for c in range(n_comp)], dtype=np.int64)
+        return WeekOutcome(impressions, likes, complaints, sales, recognised_total)
+
+    def _exposure(self, post: Post, draws: WeekDraws, p: dict) -> tuple[int, int, int]:
+        """Step 1: followers attend to the posts and weigh them.
+
+        Recognition as paid: P = 1 - (1 - delta)(1 - pi). A message's weight
+        is discounted through the influencer's credibility (Josang), falls
+        with recognised persuasion, rises when the relationship is explained,
+        and scales with the quality it claims. A scripted message recognised
+        by a consumer whose persuasion knowledge is above the reactance
+        threshold backfires on brand and influencer alike.
+        """
+        span = self.audience(post.influencer)
+        who = self.follows.indices[span]
+        active = self.following[span]
+        attend_p = 1.0 - (1.0 - post.engagement) ** post.posts
+        seen = active & (draws.exposure[span] < attend_p)
+        idx = who[seen]
+        entries = np.arange(span.start, span.stop)[seen]
+        c = post.company
+        pi = self.persuasion[idx]
+        recognise_p = 1.0 - (1.0 - post.salience) * (1.0 - pi)
+        rec = draws.recognise[entries] < recognise_p
+        cred = expected_trust(self.cred_r[entries], self.cred_s[entries])
+        liked = draws.like[entries] < p["like_rate"] * cred
+        explained = 1.0 + p["explained_bonus"] * float(post.explained)
+        discount = 1.0 - p["pk_discount"] * pi * rec
+        thr = p["reactance_threshold"]
+        backfire = rec & (pi > thr) if post.scripted else np.zeros(idx.size, dtype=bool)
+        push = ~backfire
+        react = p["reactance_weight"] * (pi - thr) / max(1.0 - thr, 1e-12) * backfire
+        self.brand_r[c, idx] += push * p["message_weight"] * cred * discount * explained \
+            * post.claim
+        self.brand_s[c, idx] += react
+        self.cred_r[entries] += push * p["credibility_weight"] * discount * explained
+        self.cred_s[entries] += react
+        self.aware[c, idx] = True
+        self.last_claim[c, idx] = post.claim
+        self.last_source[c, idx] = entries
+        self.persuasion[idx] += rec * p["pk_learning"] * (1.0 - pi)
+        # A follower who no longer finds the influencer credible stops following.
+        unfollow = expected_trust(self.cred_r[entries], self.cred_s[entries]) \
+            < p["unfollow_threshold"]
+        self.following[entries[unfollow]] = False
+        return int(seen.sum()), int(liked.sum()), int(rec.sum())
+
+    def _purchase(self, market: Market, draws: WeekDraws, p: dict) -> np.ndarray:
+        """Step 2: shoppers choose among the brands they know, or none.
+
+        Multinomial logit: utility rises with expected trust and with care
+        times responsibility, falls with price; unknown brands are not in the
+        choice set. Returns the chosen company per consumer, -1 for none.
+        """
+        trust = expected_trust(self.brand_r, self.brand_s)
+        utility = (p["trust_utility"] * (trust - 0.5)
+                   + p["responsibility_utility"] * self.care[None, :]
+                   * (market.responsibility[:, None] - 0.5)
+                   - p["price_sensitivity"] * (market.price[:, None] - 1.0))
+        weight = np.exp(utility) * self.aware
+        total = np.exp(p["outside_utility"]) + weight.sum(axis=0)
+        bounds = np.cumsum(weight, axis=0) / total
+        choice = (draws.choice[None, :] >= bounds).sum(axis=0)
+        shopping = draws.in_market < p["in_market_rate"]
+        n_comp = self.brand_r.shape[0]
+        return np.where(shopping & (choice < n_comp), choice, -1)
+
+    def _experience(self, buyers: np.ndarray, market: Market, draws: WeekDraws, p: dict,
+                    complaints: np.ndarray) -> np.ndarray:
+        """Step 3: buyers compare what they got with what they were told.
+
+        A claim that exceeded the experienced quality by more than the
+        tolerance is a broken promise: negative evidence weighted by the
+        asymmetry kappa, against the brand and the influencer who made the
+        claim. Otherwise the experience is positive evidence. Buyers who were
+        never told anything compare with a neutral 0.5. Returns the fresh
+        experience per company and consumer (+1, -1, 0) for word of mouth.
+        """
+        n_comp = self.brand_r.shape[0]
+        fresh = np.zeros((n_comp, self.n), dtype=np.int8)
+        kappa = p["asymmetry"]
+        for c in range(n_comp):
+            idx = np.flatnonzero(buyers == c)
+            if idx.size == 0:
+                continue
+            got = market.quality[c] + p["experience_noise"] * draws.quality[idx]
+            told = self.last_claim[c, idx]
+            told = np.where(np.isnan(told), 0.5, told)
+            kept = got >= told - p["claim_tolerance"]
+            w = p["experience_weight"]
+            self.brand_r[c, idx] += w * kept
+            self.brand_s[c, idx] += kappa * w * ~kept
+            src = self.last_source[c, idx]
+            has_src = src >= 0
+            blame = p["influencer_blame"]
+            self.cred_r[src[has_src & kept]] += blame
+            self.cred_s[src[has_src & ~kept]] += kappa * blame
+            broken_src = src[has_src & ~kept]
+            np.add.at(complaints, self.follow_owner[broken_src], 1)
+            self.aware[c, idx] = True
+            self.purchases[c, idx] += 1
+            outcome = np.where(kept, 1, -1).astype(np.int8)
+            self.last_experience[c, idx] = outcome
+            fresh[c, idx] = outcome
+        return fresh
+
+    def _word_of_mouth(self, fresh: np.ndarray, draws: WeekDraws, p: dict) -> None:
+        """Step 4: consumers with a fresh experience may tell their friends.
+
+        One sparse product counts, for every consumer, the friends who told a
+        good and a bad story about each brand. A friend's story is weighed
+        above an advertisement (``friend_weight``), bad stories by kappa too,
+        and hearing of a brand makes one aware of it.
+        """
+        talks = draws.talk < p["word_of_mouth"]
+        stories = np.concatenate([(fresh > 0) & talks, (fresh < 0) & talks]).T
+        if not stories.any():
+            return
+        heard = np.asarray(self.friends @ stories.astype(np.float32))
+        n_comp = fresh.shape[0]
+        good, bad = heard[:, :n_comp].T, heard[:, n_comp:].T
+        w = p["friend_weight"]
+        self.brand_r += w * good
+        self.brand_s += p["asymmetry"] * w * bad
+        self.aware |= (good + bad) > 0
+
+    def _forget_and_mature(self, p: dict) -> None:
+        """Step 5: evidence fades; everyone's persuasion knowledge creeps up."""
+        keep = p["forgetting"]
+        for evidence in (self.brand_r, self.brand_s, self.cred_r, self.cred_s):
+            forget(evidence, keep)
+        self.persuasion += p["pk_drift"] * (1.0 - self.persuasion)
+
+    def crisis_news(self, company: int, candid_entries: np.ndarray, p: dict) -> None:
+        """A scandal reaches everyone who knows the brand.
+
+        Followers who heard it first and honestly from an influencer (the
+        follow entries in ``candid_entries``) take only ``1 - buffer`` of the
+        damage, and credit the influencer for telling them.
+        """
+        damage = np.where(self.aware[company], p["crisis_news_weight"], 0.0)
+        candid = self.follows.indices[candid_entries]
+        damage[candid] *= 1.0 - p["candour_buffer"]
+        self.brand_s[company] += damage
+        self.cred_r[candid_entries] += p["credibility_weight"] * (1.0 + p["explained_bonus"])

@@ -1,0 +1,177 @@
+"""Influencers: audiences, deals, what they know and whether they stay.
+
+An influencer is a person with an audience, not a billboard with a reach: how
+much of the product story reaches them, what they claim, and how much they
+trust the company decide whether their audience keeps believing them and
+whether they keep the relationship at all.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import mesa
+import numpy as np
+import scipy.sparse as sp
+
+from .consumers import Post
+from .network import neighbourhood
+from .trust import expected_trust
+
+if TYPE_CHECKING:
+    from .companies import Company
+
+
+def audience_shares(count: int, low: float, high: float, tail: float,
+                    rng: np.random.Generator) -> np.ndarray:
+    """Draw heavy-tailed audience sizes (shares of consumers), largest first.
+
+    A Pareto law truncated to [low, high]: many nano influencers, few macro
+    ones, as in the industry's tiers.
+    """
+    u = rng.random(count)
+    ratio = (low / high) ** tail
+    shares = low * (1.0 - u * (1.0 - ratio)) ** (-1.0 / tail)
+    return np.sort(np.minimum(shares, high))[::-1]
+
+
+def engagement_rate(share: float, ref: float, ref_share: float, exponent: float) -> float:
+    """Chance a follower attends to one post: ER = ref * (share / ref_share)^-exponent.
+
+    Engagement falls with audience size (Markerly 2016; HypeAuditor), so a
+    macro influencer reaches many people thinly.
+    """
+    return float(min(1.0, ref * (share / ref_share) ** (-exponent)))
+
+
+def recruit_audience(friends: sp.csr_matrix, size: int, locality: float,
+                     rng: np.random.Generator) -> np.ndarray:
+    """Pick an audience of ``size`` consumers, clustered in a neighbourhood.
+
+    A share ``locality`` comes breadth-first around a random consumer, so
+    followers know each other; the rest are drawn at random from everyone else.
+    """
+    n = friends.shape[0]
+    size = max(1, min(size, n))
+    local = neighbourhood(friends, int(rng.integers(n)), int(round(locality * size)), rng) \
+        if locality > 0 else np.empty(0, dtype=np.int64)
+    rest = size - local.size
+    if rest > 0:
+        mask = np.ones(n, dtype=bool)
+        mask[local] = False
+        others = np.flatnonzero(mask)
+        local = np.concatenate([local, rng.choice(others, size=rest, replace=False)])
+    return np.sort(local)
+
+
+class Influencer(mesa.Agent):
+    """An influencer in a relationship with one company.
+
+    Attributes:
+        row: The influencer's row in the follow matrix.
+        company: The partner company.
+        audience_share: Audience as a share of consumers.
+        engagement: Chance a follower attends to one post.
+        deal: "billboard" or "engaged".
+        knowledge: Share of the product story that has reached the influencer.
+        trust_r, trust_s: Beta evidence of the influencer's own trust in the company.
+        alive: Whether the relationship still stands.
+        tenure: Weeks in the relationship.
+        posts, fee_paid: This week's posts and what the company paid for them.
+        speaks_first: Learned of a crisis in time to tell the audience first.
+    """
+
+    def __init__(self, model: mesa.Model, row: int, company: Company, audience_share: float,
+                 engagement: float, settings: dict[str, Any]) -> None:
+        super().__init__(model)
+        self.row = row
+        self.company = company
+        self.audience_share = audience_share
+        self.engagement = engagement
+        self.settings = settings
+        self.deal: str = company.strategy
+        self.knowledge = 0.0
+        self.trust_r = 0.0
+        self.trust_s = 0.0
+        self.alive = True
+        self.tenure = 0
+        self.posts = 0.0
+        self.fee_paid = 0.0
+        self.speaks_first = False
+        self.impressions = 0
+        self.likes = 0
+        self.complaints = 0
+
+    @property
+    def trust_in_company(self) -> float:
+        """The influencer's expected trust in the partner company."""
+        return float(expected_trust(self.trust_r, self.trust_s))
+
+    def learn(self, facts_reached: int, facts_ordinary: int) -> None:
+        """Facts reached the influencer: knowledge grows, and so does trust.
+
+        Knowledge is a moving average of the share of the week's
+        non-strategic facts that reached them; each answer given is evidence
+        that the company is straight with them.
+        """
+        if facts_ordinary > 0:
+            memory = self.settings["knowledge_memory"]
+            self.knowledge = memory * self.knowledge + (1 - memory) * facts_reached / facts_ordinary
+        self.trust_r += self.settings["answer_weight"] * facts_reached
+
+    def heard(self) -> None:
+        """The influencer's feedback reached the designers."""
+        self.trust_r += self.settings["answer_weight"]
+
+    def claim(self) -> float:
+        """The quality the influencer's posts claim this week.
+
+        A billboard script is marketing's claim. An engaged influencer
+        says what they know: a mix of the true quality (as far as the story
+        reached them) and the script. One who heard of a crisis in time
+        tells it as it is.
+        """
+        company = self.company
+        if self.deal == "billboard":
+            return company.scripted_claim
+        if self.speaks_first and company.crisis_weeks_left > 0:
+            return company.current_quality
+        k = self.knowledge
+        return k * company.current_quality + (1 - k) * company.scripted_claim
+
+    def step(self) -> Post | None:
+        """Step 2 of the week: publish what the deal pays for."""
+        if not self.alive or self.posts <= 0:
+            return None
+        company = self.company
+        engaged = self.deal == "engaged"
+        s = company.settings
+        return Post(
+            influencer=self.row,
+            company=company.index,
+            posts=self.posts,
+            engagement=self.engagement,
+            claim=self.claim(),
+            scripted=not engaged,
+            explained=engaged,
+            salience=s["disclosure_engaged"] if engaged else s["disclosure_billboard"],
+        )
+
+    def review(self, complaints: int) -> None:
+        """After the week: followers' complaints cost trust; below the threshold, leave.
+
+        Being asked to make claims one's audience then finds false is the
+        main reason an influencer ends a relationship.
+        """
+        self.complaints = complaints
+        if not self.alive:
+            return
+        self.tenure += 1
+        self.trust_s += self.settings["audience_blame"] * complaints
+        keep = self.model.params["forgetting"]
+        self.trust_r *= keep
+        self.trust_s *= keep
+        if self.trust_in_company < self.settings["churn_threshold"]:
+            self.alive = False
+            self.model.log_event(self.company, "churn",
+                                 f"influencer {self.row} ends the relationship")

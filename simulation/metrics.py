@@ -1,0 +1,172 @@
+"""What is measured: per company and week, in tidy long form.
+
+Each week the model takes one snapshot per company (:func:`measure`), so that
+trust quantiles over a million consumers are computed once, not once per
+reporter. Mesa's DataCollector then reads the snapshot through the small
+named reporter functions below, and :func:`timeseries` turns its records into
+one tidy pandas DataFrame: one row per week and company.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from .companies import Company
+    from .model import InfluenceModel
+
+#: Columns of the tidy frame, in order.
+COLUMNS = ("step", "company", "structure", "strategy", "trust_mean", "trust_p10",
+           "trust_p50", "trust_p90", "trusting_share", "awareness", "influencer_credibility",
+           "knowledge_reached", "impressions", "likes", "followers", "sales", "revenue",
+           "spend", "profit_cumulative", "relationships_alive", "quality",
+           "persuasion_knowledge")
+
+
+def measure(model: InfluenceModel) -> None:
+    """Take this week's snapshot of every company into ``company.metrics``."""
+    pop = model.population
+    trust = pop.brand_trust()
+    credibility = pop.credibility()
+    threshold = model.params["trusting_threshold"]
+    for company in model.companies:
+        c = company.index
+        p10, p50, p90 = np.percentile(trust[c], [10, 50, 90])
+        alive = company.alive()
+        entries = [np.arange(pop.audience(i.row).start, pop.audience(i.row).stop)
+                   for i in (alive or company.influencers)]
+        entries = np.concatenate(entries) if entries else np.empty(0, dtype=np.int64)
+        entries = entries[pop.following[entries]]
+        company.metrics = {
+            "trust_mean": float(trust[c].mean()),
+            "trust_p10": float(p10),
+            "trust_p50": float(p50),
+            "trust_p90": float(p90),
+            "trusting_share": float((trust[c] > threshold).mean()),
+            "awareness": float(pop.aware[c].mean()),
+            "influencer_credibility": float(credibility[entries].mean()) if entries.size
+            else float("nan"),
+            "knowledge_reached": float(np.mean([i.knowledge for i in alive])) if alive else 0.0,
+            "impressions": int(sum(i.impressions for i in company.influencers)),
+            "likes": int(sum(i.likes for i in company.influencers)),
+            "followers": int(sum(pop.following[pop.audience(i.row)].sum() for i in alive)),
+            "sales": int(company.sales[-1]) if company.sales else 0,
+            "revenue": float(company.revenue[-1]) if company.revenue else 0.0,
+            "spend": float(company.spend[-1]) if company.spend else 0.0,
+            "profit_cumulative": float(company.profit_cumulative),
+            "relationships_alive": len(alive),
+            "quality": float(company.quality),
+        }
+
+
+def _company_reporter(name: str):
+    def report(company: Company):
+        return company.metrics[name]
+    report.__name__ = name
+    report.__doc__ = f"The company's {name.replace('_', ' ')} this week."
+    return report
+
+
+def company_name(company: Company) -> str:
+    """The company's display name."""
+    return company.name
+
+
+def structure(company: Company) -> str:
+    """Structure in force: transversal while a liaison exists (shareholders may cut it)."""
+    return "transversal" if company.liaison else "siloed"
+
+
+def strategy(company: Company) -> str:
+    """Deal type in force this week."""
+    return company.strategy
+
+
+def persuasion_knowledge(model: InfluenceModel) -> float:
+    """Mean persuasion knowledge of the population: how mature consumers are."""
+    return float(model.population.persuasion.mean())
+
+
+def company_reporters() -> dict[str, object]:
+    """Reporters for Mesa's DataCollector, one per column of the tidy frame."""
+    reporters: dict[str, object] = {"company": company_name, "structure": structure,
+                                    "strategy": strategy}
+    for column in COLUMNS:
+        if column not in reporters and column not in ("step", "persuasion_knowledge"):
+            reporters[column] = _company_reporter(column)
+    return reporters
+
+
+def timeseries(model: InfluenceModel) -> pd.DataFrame:
+    """The run as one tidy frame: one row per week (0 = initial state) and company."""
+    from .companies import Company
+
+    frame = model.datacollector.get_agenttype_vars_dataframe(Company).reset_index()
+    frame = frame.rename(columns={"Step": "step"})
+    frame["step"] = frame["step"].astype(int)
+    population = model.datacollector.get_model_vars_dataframe()
+    population.index = population.index.astype(int)
+    frame["persuasion_knowledge"] = frame["step"].map(population["persuasion_knowledge"])
+    return frame[list(COLUMNS)].sort_values(["step", "company"], kind="stable") \
+        .reset_index(drop=True)
+
+
+def crisis_recovery(frame: pd.DataFrame, company: str, week: int) -> dict[str, float]:
+    """Trough depth and weeks to recover 90 % of the trust a crisis cost.
+
+    Args:
+        frame: A tidy frame from :func:`timeseries`.
+        company: Company name.
+        week: Week the crisis hit.
+
+    Returns:
+        ``baseline`` (mean trust the week before), ``trough``, ``depth``
+        (baseline - trough), ``trough_week`` and ``weeks_to_recover`` (from
+        the crisis week; NaN when trust has not recovered by the end).
+    """
+    rows = frame[frame["company"] == company].set_index("step")["trust_mean"]
+    baseline = float(rows.get(week - 1, rows.iloc[0]))
+    after = rows[rows.index >= week]
+    if after.empty:
+        nan = float("nan")
+        return {"baseline": baseline, "trough": nan, "depth": nan,
+                "trough_week": nan, "weeks_to_recover": nan}
+    trough_week = int(after.idxmin())
+    trough = float(after.min())
+    target = trough + 0.9 * (baseline - trough)
+    later = after[(after.index > trough_week) & (after >= target)]
+    recover = float(later.index[0] - week) if not later.empty and baseline > trough \
+        else (0.0 if baseline <= trough else float("nan"))
+    return {"baseline": baseline, "trough": trough, "depth": baseline - trough,
+            "trough_week": float(trough_week), "weeks_to_recover": recover}
+
+
+def summary(model: InfluenceModel, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per company: where the run ended, and what it cost to get there."""
+    frame = timeseries(model) if frame is None else frame
+    rows = []
+    for company in model.companies:
+        own = frame[frame["company"] == company.name]
+        last = own.iloc[-1]
+        row = {
+            "company": company.name,
+            "strategy": last["strategy"],
+            "trust": last["trust_mean"],
+            "trusting_share": last["trusting_share"],
+            "credibility": last["influencer_credibility"],
+            "impressions": int(own["impressions"].sum()),
+            "likes": int(own["likes"].sum()),
+            "sales": int(own["sales"].sum()),
+            "profit": last["profit_cumulative"],
+            "alive": int(last["relationships_alive"]),
+        }
+        week = company.settings["crisis_week"]
+        if 0 < week <= model.steps:
+            rec = crisis_recovery(frame, company.name, week)
+            row["crisis_depth"] = rec["depth"]
+            row["weeks_to_recover"] = rec["weeks_to_recover"]
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,167 @@
+"""The influence world: consumers, influencers and companies in one Mesa model.
+
+Schedule of one week (one step), in order:
+
+1. Companies: product facts arise and spread through the departments; what
+   reaches the influencers' contact is passed on (scaled by transparency);
+   engaged influencers' feedback may reach design; a scheduled crisis starts;
+   shareholders may force billboard deals; the budget is allocated.
+2. Influencers post what their deal pays for.
+3. Consumers (vectorised): exposure and evaluation, purchase, experience
+   against claims, word of mouth, forgetting and maturation.
+4. Influencers review the week: complaints cost trust; some leave.
+5. Companies settle their books.
+6. Events: a crisis that broke this week reaches the public; followers of an
+   influencer who learned of it in time hear it first, honestly.
+7. Measurement.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import mesa
+import numpy as np
+import scipy.sparse as sp
+
+from . import metrics
+from .companies import Company
+from .consumers import ConsumerPopulation, Market, draw_week
+from .influencers import Influencer, audience_shares, engagement_rate, recruit_audience
+from .network import build_network
+from .parameters import resolve
+
+
+class InfluenceModel(mesa.Model):
+    """Billboard deals against engaged relationships, in one world.
+
+    Args:
+        rng: Seed (int) or numpy Generator. One seed fixes the whole run,
+            network and audiences included. None draws a fresh seed and
+            records it in ``self.seed``.
+        **params: Any declared parameter (see :mod:`simulation.parameters`);
+            missing ones take their defaults. ``companies``, ``influencer``
+            and ``influencers`` take nested tables.
+
+    Raises:
+        ParameterError: for an unknown parameter or a value out of range.
+    """
+
+    def __init__(self, *, rng: int | str | np.random.Generator | None = None,
+                 **params: Any) -> None:
+        if rng is None:
+            rng = secrets.randbits(63)
+        if isinstance(rng, str):
+            rng = int(rng.strip())
+        self.seed = rng if isinstance(rng, int) else None
+        super().__init__(rng=rng)
+        self.params = resolve(params)
+        p = self.params
+        self.events: list[dict[str, Any]] = []
+        self.friends = build_network(p["network"], p["consumers"], p["network_degree"],
+                                     self.rng, rewiring=p["rewiring"],
+                                     exponent=p["scale_free_exponent"])
+        self.companies = [Company(self, i, cfg) for i, cfg in enumerate(p["companies"])]
+        follows = self._create_influencers()
+        n = p["consumers"]
+        persuasion = np.clip(self.rng.normal(p["pk_initial"], p["pk_spread"], n), 0.0, 1.0)
+        care = _care(p["care_mean"], n, self.rng)
+        self.population = ConsumerPopulation(friends=self.friends, follows=follows,
+                                             companies=len(self.companies),
+                                             persuasion=persuasion, care=care)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"persuasion_knowledge": metrics.persuasion_knowledge},
+            agenttype_reporters={Company: metrics.company_reporters()},
+        )
+        metrics.measure(self)
+        self.datacollector.collect(self)
+
+    def _create_influencers(self) -> sp.csr_matrix:
+        """Create the influencer agents and their audiences (the follow matrix)."""
+        p = self.params
+        n = p["consumers"]
+        roles = p["influencers"]
+        if not roles:
+            shares = audience_shares(p["influencers_per_company"], p["audience_min_share"],
+                                     p["audience_max_share"], p["audience_tail"], self.rng)
+            roles = [{**p["influencer"], "company": c, "audience_share": float(s)}
+                     for s in shares for c in range(len(self.companies))]
+        self.influencers: list[Influencer] = []
+        audiences = []
+        for row, role in enumerate(roles):
+            company = self.companies[role["company"]]
+            share = role["audience_share"]
+            size = max(1, int(round(share * n)))
+            audiences.append(recruit_audience(self.friends, size, p["follower_locality"],
+                                              self.rng))
+            er = engagement_rate(share, p["engagement_ref"], p["engagement_ref_share"],
+                                 p["engagement_exponent"])
+            settings = {k: role[k] for k in p["influencer"]}
+            inf = Influencer(self, row, company, share, er, settings)
+            company.influencers.append(inf)
+            self.influencers.append(inf)
+        rows = np.repeat(np.arange(len(audiences)), [a.size for a in audiences])
+        cols = np.concatenate(audiences) if audiences else np.empty(0, dtype=np.int64)
+        data = np.ones(rows.size, dtype=np.float32)
+        return sp.csr_matrix((data, (rows, cols)), shape=(len(audiences), n))
+
+    # ------------------------------------------------------------------ week
+    def step(self) -> None:
+        """Advance the world by one week (see the module docstring for the order)."""
+        p = self.params
+        for company in self.companies:
+            company.step()
+        posts = [post for inf in self.influencers if (post := inf.step()) is not None]
+        market = Market(
+            quality=np.array([c.current_quality for c in self.companies]),
+            responsibility=np.array([c.responsibility for c in self.companies]),
+            price=np.array([c.price for c in self.companies]),
+        )
+        pop = self.population
+        draws = draw_week(self.rng, pop.n, pop.follow_count)
+        outcome = pop.week(posts, market, draws, p)
+        for inf in self.influencers:
+            inf.impressions = int(outcome.impressions[inf.row])
+            inf.likes = int(outcome.likes[inf.row])
+            inf.review(int(outcome.complaints[inf.row]))
+        for company in self.companies:
+            company.settle(int(outcome.sales[company.index]))
+        self._crisis_news()
+        metrics.measure(self)
+        self.datacollector.collect(self)
+
+    def _crisis_news(self) -> None:
+        """Step 6: a crisis that broke this week reaches the public."""
+        pop = self.population
+        for company in self.companies:
+            if company.settings["crisis_week"] != self.steps:
+                continue
+            candid = []
+            for inf in company.influencers:
+                if not (inf.alive and inf.speaks_first):
+                    continue
+                span = pop.audience(inf.row)
+                entries = np.arange(span.start, span.stop)[pop.following[span]]
+                hears = self.rng.random(entries.size) < inf.engagement
+                candid.append(entries[hears])
+            candid_entries = np.concatenate(candid) if candid else np.empty(0, dtype=np.int64)
+            pop.crisis_news(company.index, candid_entries, self.params)
+
+    # --------------------------------------------------------------- helpers
+    def log_event(self, company: Company, kind: str, text: str) -> None:
+        """Record a moment worth marking on a chart (crisis, strategy change, churn)."""
+        self.events.append({"step": self.steps, "company": company.name, "kind": kind,
+                            "text": text})
+
+    def timeseries(self):
+        """The run so far as one tidy DataFrame (see :func:`metrics.timeseries`)."""
+        return metrics.timeseries(self)
+
+
+def _care(mean: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Care for responsible products: Beta-distributed around ``mean``."""
+    if mean <= 0.0 or mean >= 1.0:
+        return np.full(n, mean)
+    concentration = 4.0
+    return rng.beta(concentration * mean, concentration * (1.0 - mean), n)

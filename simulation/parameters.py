@@ -1,0 +1,510 @@
+"""The one declaration of every model parameter.
+
+Each parameter is declared exactly once, here, with its default, the values it
+may take, its unit and a one-line meaning. Validation, the command line, the
+documentation table (and the scenario files and web UI that build on them) all
+read this module, so a parameter can never mean two things in two places.
+
+Parameters come in three groups:
+
+* world parameters (``consumers``, ``network``, ``forgetting`` ...), one value
+  for the whole world;
+* company parameters, one set per company, given as the list ``companies``;
+* influencer parameters, one set per influencer role; ``influencer`` holds the
+  defaults every influencer gets and ``influencers`` may override them one by
+  one.
+
+A resolved configuration is a plain nested ``dict`` (JSON-serialisable), so
+that Mesa's tools can rebuild a model from it and ``run.json`` can record it.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+class ParameterError(ValueError):
+    """A parameter value that the model cannot accept.
+
+    The message always names the parameter path, the value given and what is
+    allowed, so that a command-line user sees one clear line.
+    """
+
+    def __init__(self, path: str, value: Any, allowed: str) -> None:
+        self.path = path
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{path}: got {value!r}; allowed: {allowed}")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter.
+
+    Attributes:
+        name: Key in the configuration.
+        default: Value used when the parameter is not given.
+        kind: ``"float"``, ``"int"``, ``"bool"``, ``"choice"`` or ``"str"``.
+        low: Smallest allowed value for numbers (inclusive), or None.
+        high: Largest allowed value for numbers (inclusive), or None.
+        unit: Unit of measure, for the documentation and the UI.
+        doc: One-line meaning.
+        choices: Allowed values for ``"choice"`` parameters.
+    """
+
+    name: str
+    default: Any
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    unit: str = "-"
+    doc: str = ""
+    choices: tuple[str, ...] = ()
+
+    def allowed(self) -> str:
+        """Describe the allowed values in words, for error messages and docs."""
+        if self.kind == "choice":
+            return "one of " + ", ".join(self.choices)
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "str":
+            return "a non-empty string"
+        noun = "an integer" if self.kind == "int" else "a number"
+        lo = "-inf" if self.low is None else _fmt(self.low)
+        hi = "inf" if self.high is None else _fmt(self.high)
+        return f"{noun} in [{lo}, {hi}]"
+
+    def coerce(self, value: Any, path: str) -> Any:
+        """Return ``value`` converted to this parameter's type, or raise.
+
+        Strings are parsed (they come from the command line and the UI); other
+        types must already match: a bool is not accepted for a number, nor a
+        float with a fractional part for an integer.
+        """
+        kind = self.kind
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
+                return _BOOL_WORDS[value.strip().lower()]
+            raise ParameterError(path, value, self.allowed())
+        if kind in ("choice", "str"):
+            if not isinstance(value, str) or not value.strip():
+                raise ParameterError(path, value, self.allowed())
+            value = value.strip()
+            if kind == "choice" and value not in self.choices:
+                raise ParameterError(path, value, self.allowed())
+            return value
+        number = _parse_number(value, integer=kind == "int")
+        if number is None:
+            raise ParameterError(path, value, self.allowed())
+        if (self.low is not None and number < self.low) or (
+            self.high is not None and number > self.high
+        ):
+            raise ParameterError(path, value, self.allowed())
+        return number
+
+
+_BOOL_WORDS = {"true": True, "1": True, "yes": True, "on": True,
+               "false": False, "0": False, "no": False, "off": False}
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _parse_number(value: Any, *, integer: bool) -> float | int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = int(text) if re.fullmatch(r"[+-]?\d+", text) else float(text)
+        except ValueError:
+            return None
+    if isinstance(value, int):
+        return int(value) if integer else float(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        if integer:
+            return int(value) if value.is_integer() else None
+        return value
+    return None
+
+
+def _p(name, default, kind, low=None, high=None, unit="-", doc="", choices=()):
+    return Param(name, default, kind, low, high, unit, doc, tuple(choices))
+
+
+# --------------------------------------------------------------------------
+# World
+# --------------------------------------------------------------------------
+WORLD_PARAMS: tuple[Param, ...] = (
+    # scale and network
+    _p("consumers", 2000, "int", 10, 5_000_000, "consumers",
+       "Number of consumers in the world."),
+    _p("network", "small_world", "choice", unit="-",
+       doc="Social network between consumers.",
+       choices=("small_world", "scale_free", "random", "complete")),
+    _p("network_degree", 10, "int", 2, 200, "ties",
+       "Mean number of friends per consumer (ignored by the complete graph)."),
+    _p("rewiring", 0.1, "float", 0.0, 1.0, "probability",
+       "Small-world: share of ring ties rewired to a random consumer."),
+    _p("scale_free_exponent", 2.5, "float", 2.01, 4.0, "-",
+       "Scale-free: exponent of the degree distribution."),
+    # audiences
+    _p("influencers_per_company", 3, "int", 0, 50, "influencers",
+       "Influencer roles generated per company (each company gets the same audience sizes)."),
+    _p("audience_min_share", 0.01, "float", 0.0005, 1.0, "share of consumers",
+       "Smallest audience (nano influencer), as a share of all consumers."),
+    _p("audience_max_share", 0.2, "float", 0.0005, 1.0, "share of consumers",
+       "Largest audience (macro influencer), as a share of all consumers."),
+    _p("audience_tail", 1.2, "float", 0.1, 5.0, "-",
+       "Pareto exponent of audience sizes: lower means more macro influencers."),
+    _p("follower_locality", 0.7, "float", 0.0, 1.0, "share",
+       "Share of an audience recruited from a network neighbourhood (the rest at random)."),
+    # exposure and likes
+    _p("engagement_ref", 0.15, "float", 0.0, 1.0, "probability per post",
+       "Chance that a follower engages with one post, for an audience of `engagement_ref_share`."),
+    _p("engagement_ref_share", 0.01, "float", 0.0001, 1.0, "share of consumers",
+       "Audience share at which the engagement rate equals `engagement_ref`."),
+    _p("engagement_exponent", 0.3, "float", 0.0, 1.0, "-",
+       "Engagement rate falls as audience^-exponent (observed 0.2-0.35)."),
+    _p("like_rate", 0.5, "float", 0.0, 1.0, "probability",
+       "Chance that an exposed follower who fully likes the influencer taps 'like'."),
+    _p("unfollow_threshold", 0.3, "float", 0.0, 1.0, "-",
+       "A follower stops following once the influencer's credibility falls below this."),
+    # persuasion knowledge
+    _p("pk_initial", 0.3, "float", 0.0, 1.0, "-",
+       "Mean initial persuasion knowledge (how readily paid messages are recognised)."),
+    _p("pk_spread", 0.15, "float", 0.0, 0.5, "-",
+       "Spread (standard deviation) of initial persuasion knowledge."),
+    _p("pk_learning", 0.02, "float", 0.0, 1.0, "per recognised post",
+       "Rise of persuasion knowledge toward 1 after each recognised paid exposure."),
+    _p("pk_drift", 0.002, "float", 0.0, 0.1, "per week",
+       "Slow rise of everyone's persuasion knowledge toward 1: the consumer matures."),
+    _p("pk_discount", 0.6, "float", 0.0, 1.0, "-",
+       "How much a recognised paid message loses weight, times persuasion knowledge."),
+    _p("explained_bonus", 0.5, "float", 0.0, 2.0, "-",
+       "Extra weight of a message whose disclosure explains the relationship."),
+    _p("reactance_threshold", 0.5, "float", 0.0, 1.0, "-",
+       "Persuasion knowledge above which a recognised scripted message backfires."),
+    _p("reactance_weight", 0.6, "float", 0.0, 5.0, "evidence",
+       "Negative evidence from a backfiring message at full persuasion knowledge."),
+    # messages and evidence
+    _p("message_weight", 0.3, "float", 0.0, 5.0, "evidence",
+       "Positive brand evidence from one attended influencer message."),
+    _p("credibility_weight", 0.2, "float", 0.0, 5.0, "evidence",
+       "Positive credibility evidence for the influencer from one attended post."),
+    _p("asymmetry", 2.5, "float", 1.0, 10.0, "-",
+       "Trust asymmetry kappa: weight of negative evidence relative to positive."),
+    _p("forgetting", 0.97, "float", 0.5, 1.0, "per week",
+       "Share of trust evidence kept from one week to the next (lambda)."),
+    _p("trusting_threshold", 0.6, "float", 0.0, 1.0, "-",
+       "Expected trust above which a consumer counts as trusting a brand."),
+    # purchase and experience
+    _p("in_market_rate", 0.1, "float", 0.0, 1.0, "per week",
+       "Chance that a consumer shops in the category in a given week."),
+    _p("trust_utility", 4.0, "float", 0.0, 20.0, "utility",
+       "Weight of expected brand trust in the choice between brands."),
+    _p("responsibility_utility", 2.0, "float", 0.0, 20.0, "utility",
+       "Weight of a brand's responsibility, times the consumer's care for it."),
+    _p("price_sensitivity", 2.0, "float", 0.0, 20.0, "utility per price unit",
+       "Loss of utility per unit of price above the reference price of 1."),
+    _p("outside_utility", 1.0, "float", -10.0, 10.0, "utility",
+       "Utility of buying nothing (or from a brand outside the model)."),
+    _p("care_mean", 0.5, "float", 0.0, 1.0, "-",
+       "Mean care for responsible products (nu) in the population."),
+    _p("experience_weight", 1.0, "float", 0.0, 10.0, "evidence",
+       "Evidence from one's own purchase experience."),
+    _p("experience_noise", 0.1, "float", 0.0, 1.0, "quality units",
+       "Spread of experienced quality around the product's true quality."),
+    _p("claim_tolerance", 0.05, "float", 0.0, 1.0, "quality units",
+       "How far experience may fall short of a claim before it counts as a broken promise."),
+    _p("influencer_blame", 0.5, "float", 0.0, 5.0, "evidence",
+       "Credibility evidence against (or for) the influencer whose claim failed (or held)."),
+    _p("word_of_mouth", 0.3, "float", 0.0, 1.0, "probability",
+       "Chance that a consumer with a fresh experience tells their friends that week."),
+    _p("friend_weight", 0.5, "float", 0.0, 5.0, "evidence",
+       "Evidence from one friend's story (a friend is weighed above an advertisement)."),
+    _p("crisis_news_weight", 2.0, "float", 0.0, 20.0, "evidence",
+       "Negative evidence a crisis sends to every consumer aware of the brand."),
+    _p("candour_buffer", 0.6, "float", 0.0, 1.0, "share",
+       "Share of crisis damage spared to followers who hear it first, honestly, from the influencer."),
+)
+
+# --------------------------------------------------------------------------
+# Companies
+# --------------------------------------------------------------------------
+COMPANY_PARAMS: tuple[Param, ...] = (
+    _p("name", "Company", "str", doc="Display name."),
+    _p("structure", "siloed", "choice", choices=("siloed", "transversal"),
+       doc="Siloed: no liaison role. Transversal: a liaison linked to every department."),
+    _p("strategy", "engaged", "choice", choices=("billboard", "engaged"),
+       doc="Deal type offered to its influencers."),
+    _p("transparency", 0.8, "float", 0.0, 1.0, "share",
+       doc="Share of known non-strategic facts the company lets reach its influencers (tau)."),
+    _p("budget", 20.0, "float", 0.0, 1e9, "money per week per 1,000 consumers",
+       doc="Weekly influence budget, spent in full on deals (and the liaison)."),
+    _p("departments", 6, "int", 1, 12, "departments",
+       doc="Number of departments; a small company has few."),
+    _p("hoarding", 0.5, "float", 0.0, 1.0, "probability",
+       doc="Hoarding h: a fact crossing between departments is blocked with this chance."),
+    _p("rivalry", 0.05, "float", 0.0, 1.0, "per extra department",
+       doc="Extra hoarding from each department beyond two: rivalry between heads."),
+    _p("spread_inside", 0.8, "float", 0.0, 1.0, "probability",
+       doc="Chance a fact spreads within its department and can be passed on (tau_in)."),
+    _p("fact_rate", 4.0, "float", 0.0, 50.0, "facts per week",
+       doc="Mean number of product facts arising in the company each week."),
+    _p("strategic_share", 0.2, "float", 0.0, 1.0, "share",
+       doc="Share of facts tagged strategic: they never leave the company."),
+    _p("liaison_reach", 0.9, "float", 0.0, 1.0, "probability",
+       doc="Chance the liaison learns a fact known in a department (not subject to hoarding)."),
+    _p("liaison_cost", 4.0, "float", 0.0, 1e9, "money per week per 1,000 consumers",
+       doc="Weekly cost of the liaison role, taken from the budget."),
+    _p("disclosure_cost", 0.0, "float", 0.0, 1e6, "money per fact per 1,000 consumers",
+       doc="Cost of each fact shared with influencers (what competitors may learn)."),
+    _p("quality", 0.6, "float", 0.0, 1.0, "quality units", doc="True product quality."),
+    _p("responsibility", 0.5, "float", 0.0, 1.0, "-", doc="True responsibility of the product."),
+    _p("price", 1.0, "float", 0.01, 100.0, "money per unit", doc="Unit price."),
+    _p("unit_cost", 0.4, "float", 0.0, 100.0, "money per unit", doc="Cost of making one unit."),
+    _p("overstatement", 0.25, "float", 0.0, 1.0, "quality units",
+       doc="How far marketing's scripted claims exceed true quality."),
+    _p("billboard_fee", 0.4, "float", 0.001, 1e6,
+       "money per post per 1% audience per 1,000 consumers",
+       doc="Fee of one billboard post, per percent of consumers in the audience."),
+    _p("engaged_posts", 1.0, "float", 0.0, 21.0, "posts per week",
+       doc="Posts per week of an engaged influencer."),
+    _p("max_posts", 7.0, "float", 0.0, 21.0, "posts per week",
+       doc="Most posts per week a billboard deal can buy from one influencer."),
+    _p("disclosure_billboard", 0.5, "float", 0.0, 1.0, "-",
+       doc="Salience delta of a plain 'paid' disclosure."),
+    _p("disclosure_engaged", 0.7, "float", 0.0, 1.0, "-",
+       doc="Salience delta of a disclosure that explains the relationship."),
+    _p("feedback_gain", 0.003, "float", 0.0, 1.0, "per heard feedback",
+       doc="Quality gained toward 1 each time an influencer's feedback reaches design."),
+    _p("pressure", 0.0, "float", 0.0, 1.0, "probability per week",
+       doc="Shareholder pressure: chance per week of acting on a lagging return."),
+    _p("horizon", 26, "int", 1, 520, "weeks",
+       doc="Shareholders' horizon: the trailing window over which return is judged."),
+    _p("return_target", 0.0, "float", -10.0, 10.0, "return on spend",
+       doc="Return on influence spend shareholders expect over the horizon."),
+    _p("crisis_week", -1, "int", -1, 10_000, "week",
+       doc="Week a product scandal hits (-1: none)."),
+    _p("crisis_severity", 0.3, "float", 0.0, 1.0, "quality units",
+       doc="Drop of true quality while the crisis lasts."),
+    _p("crisis_duration", 8, "int", 1, 520, "weeks", doc="Weeks the quality drop lasts."),
+)
+
+# --------------------------------------------------------------------------
+# Influencers
+# --------------------------------------------------------------------------
+INFLUENCER_PARAMS: tuple[Param, ...] = (
+    _p("churn_threshold", 0.35, "float", 0.0, 1.0, "-",
+       doc="The influencer leaves a company once their trust in it falls below this."),
+    _p("answer_weight", 0.3, "float", 0.0, 5.0, "evidence per fact",
+       doc="Trust the influencer gains in the company for each fact that reaches them."),
+    _p("audience_blame", 0.02, "float", 0.0, 5.0, "evidence per complaint",
+       doc="Trust lost in the company per follower who found a claim false."),
+    _p("knowledge_memory", 0.9, "float", 0.0, 0.999, "per week",
+       doc="Share of product knowledge kept from one week to the next."),
+    _p("feedback_rate", 0.5, "float", 0.0, 1.0, "per week",
+       doc="Chance per week that an engaged influencer sends product feedback."),
+)
+
+# Per-influencer override keys (beyond INFLUENCER_PARAMS).
+INFLUENCER_ROLE_PARAMS: tuple[Param, ...] = (
+    _p("company", 0, "int", 0, 1000, doc="Index of the partner company."),
+    _p("audience_share", 0.05, "float", 0.0005, 1.0, "share of consumers",
+       doc="Audience as a share of consumers (overrides the generated size)."),
+)
+
+DEFAULT_COMPANIES: tuple[dict[str, Any], ...] = (
+    {"name": "Billboard Co", "structure": "siloed", "strategy": "billboard"},
+    {"name": "Engaged Co", "structure": "transversal", "strategy": "engaged"},
+)
+
+WORLD = {p.name: p for p in WORLD_PARAMS}
+COMPANY = {p.name: p for p in COMPANY_PARAMS}
+INFLUENCER = {p.name: p for p in INFLUENCER_PARAMS}
+INFLUENCER_ROLE = {p.name: p for p in (*INFLUENCER_PARAMS, *INFLUENCER_ROLE_PARAMS)}
+GROUPS = ("companies", "influencer", "influencers")
+
+
+def defaults() -> dict[str, Any]:
+    """Return the default configuration: the essay's headline contrast.
+
+    Two companies identical in everything (budget, product, size, hoarding)
+    except their deal type and their structure: one rents influencers as
+    billboards, the other runs engaged relationships through a liaison.
+    """
+    config: dict[str, Any] = {p.name: p.default for p in WORLD_PARAMS}
+    config["companies"] = [
+        {**{p.name: p.default for p in COMPANY_PARAMS}, **c} for c in DEFAULT_COMPANIES
+    ]
+    config["influencer"] = {p.name: p.default for p in INFLUENCER_PARAMS}
+    config["influencers"] = []
+    return config
+
+
+def resolve(params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Validate ``params`` and fill in defaults.
+
+    Args:
+        params: Partial configuration. ``companies`` entries are merged over
+            the company defaults (and over the default company at the same
+            index, so ``[{"strategy": "engaged"}]`` keeps a one-company world
+            otherwise default).
+
+    Returns:
+        A complete, validated, JSON-serialisable configuration.
+
+    Raises:
+        ParameterError: naming the first offending parameter path.
+    """
+    params = dict(params or {})
+    base = defaults()
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if key not in WORLD and key not in GROUPS:
+            raise ParameterError(key, value, "a known parameter (see `influence params`)")
+    for p in WORLD_PARAMS:
+        out[p.name] = p.coerce(params.get(p.name, p.default), p.name)
+
+    companies = params.get("companies", base["companies"])
+    if not isinstance(companies, Sequence) or isinstance(companies, str | bytes):
+        raise ParameterError("companies", companies, "a list of company tables")
+    if not 1 <= len(companies) <= 20:
+        raise ParameterError("companies", f"{len(companies)} companies", "1 to 20 companies")
+    out["companies"] = []
+    for i, entry in enumerate(companies):
+        start = base["companies"][i] if i < len(base["companies"]) else {
+            p.name: p.default for p in COMPANY_PARAMS} | {"name": f"Company {i + 1}"}
+        out["companies"].append(_resolve_table(entry, COMPANY, f"companies[{i}]", start))
+
+    out["influencer"] = _resolve_table(
+        params.get("influencer", {}), INFLUENCER, "influencer", base["influencer"])
+
+    roles = params.get("influencers", [])
+    if not isinstance(roles, Sequence) or isinstance(roles, str | bytes):
+        raise ParameterError("influencers", roles, "a list of influencer tables")
+    out["influencers"] = []
+    for i, entry in enumerate(roles):
+        start = {**out["influencer"], **{p.name: p.default for p in INFLUENCER_ROLE_PARAMS}}
+        role = _resolve_table(entry, INFLUENCER_ROLE, f"influencers[{i}]", start)
+        if role["company"] >= len(out["companies"]):
+            raise ParameterError(f"influencers[{i}].company", role["company"],
+                                 f"an integer in [0, {len(out['companies']) - 1}]")
+        out["influencers"].append(role)
+
+    if out["audience_min_share"] > out["audience_max_share"]:
+        raise ParameterError("audience_min_share", out["audience_min_share"],
+                             f"a number no larger than audience_max_share "
+                             f"({_fmt(out['audience_max_share'])})")
+    if out["network"] == "complete" and out["consumers"] > 5000:
+        raise ParameterError("consumers", out["consumers"],
+                             "at most 5000 with network = complete (it has n^2 ties)")
+    if out["network"] != "complete" and out["network_degree"] >= out["consumers"]:
+        raise ParameterError("network_degree", out["network_degree"],
+                             f"an integer smaller than consumers ({out['consumers']})")
+    return out
+
+
+def _resolve_table(entry: Any, schema: Mapping[str, Param], path: str,
+                   start: Mapping[str, Any]) -> dict[str, Any]:
+    if not isinstance(entry, Mapping):
+        raise ParameterError(path, entry, "a table of parameters")
+    for key, value in entry.items():
+        if key not in schema:
+            known = ", ".join(schema)
+            raise ParameterError(f"{path}.{key}", value, f"a known key ({known})")
+    table = dict(start)
+    for name, param in schema.items():
+        table[name] = param.coerce(entry.get(name, table.get(name, param.default)),
+                                   f"{path}.{name}")
+    return table
+
+
+_PATH_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$")
+
+
+def set_path(config: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """Return a copy of ``config`` with the parameter at ``path`` set to ``value``.
+
+    Paths name world parameters (``consumers``), company and influencer
+    settings (``companies[1].strategy`` or ``companies.1.strategy``,
+    ``influencer.churn_threshold``, ``influencers[0].audience_share``). The
+    value is validated against the declaration; a list entry that does not
+    exist yet is created from the defaults.
+
+    Raises:
+        ParameterError: for an unknown path or a bad value.
+    """
+    config = copy.deepcopy(config)
+    parts = _split_path(path)
+    if len(parts) == 1 and isinstance(parts[0], str):
+        name = parts[0]
+        if name not in WORLD:
+            raise ParameterError(path, value, "a known parameter (see `influence params`)")
+        config[name] = WORLD[name].coerce(value, path)
+        return config
+    head, *rest = parts
+    if head == "influencer" and len(rest) == 1 and isinstance(rest[0], str):
+        param = INFLUENCER.get(rest[0])
+        if param is None:
+            raise ParameterError(path, value, f"a known key ({', '.join(INFLUENCER)})")
+        config.setdefault("influencer", {})[rest[0]] = param.coerce(value, path)
+        return config
+    if head in ("companies", "influencers") and len(rest) == 2 and isinstance(rest[0], int) \
+            and isinstance(rest[1], str):
+        index, key = rest
+        schema = COMPANY if head == "companies" else INFLUENCER_ROLE
+        if key not in schema:
+            raise ParameterError(path, value, f"a known key ({', '.join(schema)})")
+        items = config.setdefault(head, [])
+        if index > len(items):
+            raise ParameterError(path, value,
+                                 f"an index in [0, {len(items)}] ({head} has {len(items)})")
+        if index == len(items):
+            items.append({})
+        items[index][key] = schema[key].coerce(value, path)
+        return config
+    raise ParameterError(path, value,
+                         "a path like consumers, companies[1].strategy or "
+                         "influencer.churn_threshold")
+
+
+def _split_path(path: str) -> list[str | int]:
+    parts: list[str | int] = []
+    for piece in path.strip().split("."):
+        if piece.isdigit():
+            parts.append(int(piece))
+            continue
+        match = _PATH_PART.match(piece)
+        if not match:
+            raise ParameterError(path, piece, "a path like companies[1].strategy")
+        parts.append(match.group(1))
+        if match.group(2) is not None:
+            parts.append(int(match.group(2)))
+    return parts
+
+
+def parameter_table() -> str:
+    """Render every declared parameter as a Markdown table (for docs/ODD.md)."""
+    lines = []
+    for title, params in (("World", WORLD_PARAMS), ("Company (per company)", COMPANY_PARAMS),
+                          ("Influencer (defaults and per influencer)",
+                           (*INFLUENCER_PARAMS, *INFLUENCER_ROLE_PARAMS))):
+        lines += [f"### {title}", "", "| name | default | allowed | unit | meaning |",
+                  "|---|---|---|---|---|"]
+        for p in params:
+            doc = p.doc.replace("|", "\\|")
+            lines.append(f"| `{p.name}` | `{p.default}` | {p.allowed()} | {p.unit} | {doc} |")
+        lines.append("")
+    return "\n".join(lines)
