@@ -236,7 +236,7 @@ WORLD_PARAMS: tuple[Param, ...] = (
     _p("crisis_news_weight", 2.0, "float", 0.0, 20.0, "evidence",
        "Negative evidence a crisis sends to every consumer aware of the brand."),
     _p("candour_buffer", 0.6, "float", 0.0, 1.0, "share",
-       "Share of crisis damage spared to followers who hear it first, honestly, from the influencer."),
+       "Share of crisis damage spared to followers told first, honestly, by the influencer."),
 )
 
 # --------------------------------------------------------------------------
