@@ -1,0 +1,432 @@
+"""The consumer rules, one consumer at a time: the readable reference.
+
+:mod:`simulation.consumers` updates every consumer at once with numpy. That
+is fast but hard to read, and a vectorised slip (a wrong axis, a repeated
+index in a fancy assignment, a silent dtype) changes results without raising.
+This module states the same rules as plain loops over consumers and follow
+entries with scalar arithmetic, one small function per mechanism, so that
+
+* a reader can check each rule against ``docs``/``MODEL.md`` line by line, and
+* the tests can run both on the same state with the same pre-drawn random
+  numbers (:class:`simulation.consumers.WeekDraws`) and demand the same result.
+
+Meaning of the draws (identical to the kernel's):
+
+* ``draws.exposure[e]``, ``draws.recognise[e]``, ``draws.like[e]``: one
+  uniform number per *follow entry* ``e`` (a position in the CSR follow
+  matrix, i.e. one (influencer, follower) pair);
+* ``draws.in_market[i]``, ``draws.choice[i]``, ``draws.quality[i]`` (standard
+  normal), ``draws.talk[i]``: one number per *consumer* ``i``.
+
+An event "with probability P" happens when its uniform draw is ``< P``.
+
+Every public function takes an optional ``tally`` (a :class:`collections.Counter`)
+that counts what happened (backfires, unfollows, broken promises, stories...);
+the tests use it to prove that each mechanism really fired.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from simulation.consumers import ConsumerPopulation, Market, Post, WeekDraws, WeekOutcome
+from simulation.trust import expected_trust
+
+NO_SOURCE = -1  # last_source value of a brand no influencer has made a claim about
+
+
+def trust(r: float, s: float) -> float:
+    """Expected trust of Beta evidence (r for, s against): E = (r + 1) / (r + s + 2)."""
+    return float(expected_trust(r, s))
+
+
+# --------------------------------------------------------------------------
+# Step 1: exposure and evaluation
+# --------------------------------------------------------------------------
+def attention_probability(post: Post) -> float:
+    """Chance that a follower attends to at least one of this week's posts.
+
+    Each of the ``posts`` posts is attended to with the engagement rate, so the
+    chance of attending to at least one is 1 - (1 - engagement)^posts. A
+    follower who attends takes the week's message in once, however many posts
+    they saw.
+    """
+    return 1.0 - (1.0 - post.engagement) ** post.posts
+
+
+def recognition_probability(salience: float, pi: float) -> float:
+    """Chance of recognising the message as paid: P = 1 - (1 - delta)(1 - pi).
+
+    Either the disclosure (salience delta) or the consumer's own persuasion
+    knowledge pi gives the message away.
+    """
+    return 1.0 - (1.0 - salience) * (1.0 - pi)
+
+
+def likes_post(cred: float, like_draw: float, p: dict) -> bool:
+    """An attending follower taps 'like' with probability ``like_rate`` x credibility.
+
+    Liking follows how much one likes (finds credible) the influencer, not how
+    much one trusts the brand: likes are a vanity metric.
+    """
+    return like_draw < p["like_rate"] * cred
+
+
+def persuasion_discount(pi: float, recognised: bool, p: dict) -> float:
+    """Weight factor of a message: 1 - pk_discount x pi if recognised as paid, else 1."""
+    return 1.0 - p["pk_discount"] * pi if recognised else 1.0
+
+
+def explanation_factor(post: Post, p: dict) -> float:
+    """Weight factor of a message: 1 + explained_bonus if the disclosure explains the deal."""
+    return 1.0 + p["explained_bonus"] if post.explained else 1.0
+
+
+def backfires(post: Post, pi: float, recognised: bool, p: dict) -> bool:
+    """Reactance: a *scripted* message, *recognised* as paid by a consumer whose
+    persuasion knowledge is strictly above ``reactance_threshold``, backfires."""
+    return post.scripted and recognised and pi > p["reactance_threshold"]
+
+
+def reactance_evidence(pi: float, p: dict) -> float:
+    """Negative evidence of a backfire, on brand and influencer alike.
+
+    It grows linearly from 0 at the threshold to ``reactance_weight`` at pi = 1:
+    reactance_weight x (pi - threshold) / (1 - threshold).
+    """
+    thr = p["reactance_threshold"]
+    return p["reactance_weight"] * (pi - thr) / max(1.0 - thr, 1e-12)
+
+
+def evaluate_message(pop: ConsumerPopulation, post: Post, entry: int, draws: WeekDraws,
+                     p: dict, tally: Counter) -> tuple[bool, bool]:
+    """One follower (follow entry ``entry``) who attended weighs the message.
+
+    Rules, all read from the state *before* this message:
+
+    * recognition as paid with P = 1 - (1 - delta)(1 - pi);
+    * a like with probability like_rate x credibility (credibility = expected
+      trust in the influencer from this follow entry's evidence);
+    * if the message backfires (see :func:`backfires`), the brand and the
+      influencer each get :func:`reactance_evidence` *against*, and nothing for;
+    * otherwise the brand gets message_weight x credibility x discount x
+      explanation x claim *for* (the credibility discount of Josang's
+      trust transitivity, scaled by the quality claimed), and the influencer
+      gets credibility_weight x discount x explanation *for*;
+    * either way the consumer is now aware of the brand, remembers the claim
+      and who made it (this entry), and, if they recognised the message as
+      paid, learns: pi += pk_learning x (1 - pi);
+    * a follower whose credibility in the influencer has now fallen below
+      ``unfollow_threshold`` stops following.
+
+    Returns:
+        (liked, recognised).
+    """
+    i = int(pop.follows.indices[entry])
+    c = post.company
+    pi = float(pop.persuasion[i])
+    recognised = bool(draws.recognise[entry] < recognition_probability(post.salience, pi))
+    cred = trust(pop.cred_r[entry], pop.cred_s[entry])
+    liked = likes_post(cred, float(draws.like[entry]), p)
+    discount = persuasion_discount(pi, recognised, p)
+    explained = explanation_factor(post, p)
+    if backfires(post, pi, recognised, p):
+        react = reactance_evidence(pi, p)
+        pop.brand_s[c, i] += react
+        pop.cred_s[entry] += react
+        tally["backfire"] += 1
+    else:
+        pop.brand_r[c, i] += p["message_weight"] * cred * discount * explained * post.claim
+        pop.cred_r[entry] += p["credibility_weight"] * discount * explained
+    pop.aware[c, i] = True
+    pop.last_claim[c, i] = post.claim
+    pop.last_source[c, i] = entry
+    if recognised:
+        pop.persuasion[i] = pi + p["pk_learning"] * (1.0 - pi)
+    if trust(pop.cred_r[entry], pop.cred_s[entry]) < p["unfollow_threshold"]:
+        pop.following[entry] = False
+        tally["unfollow"] += 1
+    return liked, recognised
+
+
+def expose(pop: ConsumerPopulation, post: Post, draws: WeekDraws, p: dict,
+           tally: Counter) -> tuple[int, int, int]:
+    """Step 1 for one influencer's post: who attends, and how they weigh it.
+
+    Every follow entry of the influencer whose follower still follows
+    attends with :func:`attention_probability`; each attending follower then
+    goes through :func:`evaluate_message`.
+
+    Returns:
+        (impressions, likes, recognised): followers who attended, liked, and
+        recognised the message as paid.
+    """
+    start = int(pop.follows.indptr[post.influencer])
+    stop = int(pop.follows.indptr[post.influencer + 1])
+    attend_p = attention_probability(post)
+    seen = liked = recognised = 0
+    for entry in range(start, stop):
+        if not pop.following[entry]:
+            continue
+        if not draws.exposure[entry] < attend_p:
+            continue
+        seen += 1
+        like, rec = evaluate_message(pop, post, entry, draws, p, tally)
+        liked += like
+        recognised += rec
+    tally["impression"] += seen
+    tally["recognised"] += recognised
+    return seen, liked, recognised
+
+
+# --------------------------------------------------------------------------
+# Step 2: purchase
+# --------------------------------------------------------------------------
+def utility(pop: ConsumerPopulation, c: int, i: int, market: Market, p: dict) -> float:
+    """Utility of brand ``c`` to consumer ``i``.
+
+    trust_utility x (E - 0.5) + responsibility_utility x nu x (responsibility - 0.5)
+    - price_sensitivity x (price - 1): trust and care for responsible products
+    pull, price above the reference price of 1 pushes away.
+    """
+    e = trust(pop.brand_r[c, i], pop.brand_s[c, i])
+    return (p["trust_utility"] * (e - 0.5)
+            + p["responsibility_utility"] * float(pop.care[i])
+            * (float(market.responsibility[c]) - 0.5)
+            - p["price_sensitivity"] * (float(market.price[c]) - 1.0))
+
+
+def choose(pop: ConsumerPopulation, i: int, market: Market, draws: WeekDraws, p: dict) -> int:
+    """Multinomial-logit choice of consumer ``i`` among the brands they know.
+
+    P(brand c) = exp(U_c) / (exp(U_outside) + sum over known brands of exp(U_k)),
+    and unknown brands are not in the choice set. The uniform draw
+    ``draws.choice[i]`` walks the cumulative probabilities in company order;
+    the remainder is the outside option (buy nothing).
+
+    Returns:
+        The chosen company, or -1 for the outside option.
+    """
+    n_comp = pop.brand_r.shape[0]
+    weights = [math.exp(utility(pop, c, i, market, p)) if pop.aware[c, i] else 0.0
+               for c in range(n_comp)]
+    known = 0.0
+    for w in weights:
+        known += w
+    total = math.exp(p["outside_utility"]) + known
+    u = float(draws.choice[i])
+    cumulative = 0.0
+    for c, w in enumerate(weights):
+        cumulative += w
+        if u < cumulative / total:
+            return c
+    return -1
+
+
+def purchase(pop: ConsumerPopulation, market: Market, draws: WeekDraws, p: dict,
+             tally: Counter) -> list[int]:
+    """Step 2: each consumer shops this week with probability ``in_market_rate``;
+    a shopper makes the :func:`choose` choice.
+
+    Returns:
+        Per consumer, the company bought from, or -1.
+    """
+    buyers = []
+    for i in range(pop.n):
+        bought = choose(pop, i, market, draws, p) if draws.in_market[i] < p["in_market_rate"] \
+            else -1
+        tally["purchase" if bought >= 0 else "no_purchase"] += 1
+        buyers.append(bought)
+    return buyers
+
+
+# --------------------------------------------------------------------------
+# Step 3: experience against the claim
+# --------------------------------------------------------------------------
+def promise_kept(experienced: float, claim: float, p: dict) -> bool:
+    """A claim holds unless it exceeds the experienced quality by more than the tolerance.
+
+    A buyer nobody made a claim to (claim NaN) compares with a neutral 0.5.
+    """
+    told = 0.5 if math.isnan(claim) else claim
+    return experienced >= told - p["claim_tolerance"]
+
+
+def experience(pop: ConsumerPopulation, i: int, c: int, market: Market, draws: WeekDraws,
+               p: dict, complaints: np.ndarray, tally: Counter) -> int:
+    """Consumer ``i`` bought from ``c`` and compares what they got with the last claim.
+
+    Experienced quality = true quality + experience_noise x (standard normal draw).
+    A kept promise is experience_weight evidence *for* the brand and
+    influencer_blame *for* the influencer who made the claim; a broken one is
+    kappa x experience_weight *against* the brand and kappa x influencer_blame
+    *against* that influencer (trust asymmetry), and counts one complaint for
+    the influencer. Influencers are only judged when one made the claim.
+    The buyer is aware of the brand, one purchase richer, and remembers the
+    outcome (+1 kept, -1 broken).
+
+    Returns:
+        The fresh experience: +1 or -1.
+    """
+    kappa = p["asymmetry"]
+    w = p["experience_weight"]
+    got = float(market.quality[c]) + p["experience_noise"] * float(draws.quality[i])
+    claim = float(pop.last_claim[c, i])
+    if math.isnan(claim):
+        tally["untold_buyer"] += 1
+    kept = promise_kept(got, claim, p)
+    if kept:
+        pop.brand_r[c, i] += w
+    else:
+        pop.brand_s[c, i] += kappa * w
+    source = int(pop.last_source[c, i])
+    if source != NO_SOURCE:
+        if kept:
+            pop.cred_r[source] += p["influencer_blame"]
+        else:
+            pop.cred_s[source] += kappa * p["influencer_blame"]
+            complaints[influencer_of_entry(pop, source)] += 1
+            tally["complaint"] += 1
+    pop.aware[c, i] = True
+    pop.purchases[c, i] += 1
+    outcome = 1 if kept else -1
+    pop.last_experience[c, i] = outcome
+    tally["kept" if kept else "broken"] += 1
+    return outcome
+
+
+def influencer_of_entry(pop: ConsumerPopulation, entry: int) -> int:
+    """The influencer (row of the follow matrix) that follow entry ``entry`` belongs to."""
+    for row in range(pop.follows.shape[0]):
+        if pop.follows.indptr[row] <= entry < pop.follows.indptr[row + 1]:
+            return row
+    raise IndexError(f"follow entry {entry} is outside the follow matrix")
+
+
+# --------------------------------------------------------------------------
+# Step 4: word of mouth
+# --------------------------------------------------------------------------
+def word_of_mouth(pop: ConsumerPopulation, fresh: dict[tuple[int, int], int],
+                  draws: WeekDraws, p: dict, tally: Counter) -> None:
+    """Step 4: consumers with a fresh experience may tell every friend.
+
+    A consumer with at least one fresh experience talks this week with
+    probability ``word_of_mouth`` (one draw per consumer); a talker tells each
+    friend (each tie of the social network) the story of each brand they just
+    bought: good if the promise held, bad if it broke. Every story a listener
+    hears is friend_weight evidence *for* the brand (good) or kappa x
+    friend_weight *against* it (bad): a friend weighs more than an
+    advertisement, and bad news more than good. Hearing a story makes the
+    listener aware of the brand. Stories are all heard after everyone has
+    spoken, so a story heard this week is not retold this week.
+    """
+    n_comp = pop.brand_r.shape[0]
+    good = [[0] * pop.n for _ in range(n_comp)]
+    bad = [[0] * pop.n for _ in range(n_comp)]
+    friends = pop.friends
+    for (c, teller), outcome in sorted(fresh.items()):
+        if not draws.talk[teller] < p["word_of_mouth"]:
+            continue
+        for k in range(friends.indptr[teller], friends.indptr[teller + 1]):
+            listener = int(friends.indices[k])
+            if outcome > 0:
+                good[c][listener] += 1
+            else:
+                bad[c][listener] += 1
+            tally["story"] += 1
+    w = p["friend_weight"]
+    for c in range(n_comp):
+        for j in range(pop.n):
+            if good[c][j]:
+                pop.brand_r[c, j] += w * good[c][j]
+            if bad[c][j]:
+                pop.brand_s[c, j] += p["asymmetry"] * w * bad[c][j]
+            if good[c][j] + bad[c][j] > 0:
+                pop.aware[c, j] = True
+
+
+# --------------------------------------------------------------------------
+# Step 5: forgetting and maturation
+# --------------------------------------------------------------------------
+def forget_and_mature(pop: ConsumerPopulation, p: dict) -> None:
+    """Step 5: every piece of evidence keeps the share ``forgetting`` (lambda) of itself,
+    brand and credibility evidence alike, followed or not; and every consumer's
+    persuasion knowledge creeps toward 1: pi += pk_drift x (1 - pi)."""
+    keep = p["forgetting"]
+    for c in range(pop.brand_r.shape[0]):
+        for i in range(pop.n):
+            pop.brand_r[c, i] = float(pop.brand_r[c, i]) * keep
+            pop.brand_s[c, i] = float(pop.brand_s[c, i]) * keep
+    for e in range(pop.follow_count):
+        pop.cred_r[e] = float(pop.cred_r[e]) * keep
+        pop.cred_s[e] = float(pop.cred_s[e]) * keep
+    for i in range(pop.n):
+        pi = float(pop.persuasion[i])
+        pop.persuasion[i] = pi + p["pk_drift"] * (1.0 - pi)
+
+
+# --------------------------------------------------------------------------
+# The week and the crisis
+# --------------------------------------------------------------------------
+def reference_week(pop: ConsumerPopulation, posts: Sequence[Post], market: Market,
+                   draws: WeekDraws, p: dict, *, tally: Counter | None = None) -> WeekOutcome:
+    """Advance every consumer by one week, one consumer at a time.
+
+    Same contract as :meth:`ConsumerPopulation.week`: mutates ``pop`` in place
+    and returns the week's :class:`WeekOutcome`. Order: exposure (influencer
+    by influencer, in index order), purchase, experience, word of mouth,
+    forgetting and maturation; each step sees what the previous one left.
+    """
+    tally = Counter() if tally is None else tally
+    n_inf = pop.follows.shape[0]
+    n_comp = pop.brand_r.shape[0]
+    impressions = np.zeros(n_inf, dtype=np.int64)
+    likes = np.zeros(n_inf, dtype=np.int64)
+    complaints = np.zeros(n_inf, dtype=np.int64)
+    recognised = 0
+    for post in sorted(posts, key=lambda x: x.influencer):
+        seen, liked, rec = expose(pop, post, draws, p, tally)
+        impressions[post.influencer] = seen
+        likes[post.influencer] = liked
+        recognised += rec
+    buyers = purchase(pop, market, draws, p, tally)
+    fresh: dict[tuple[int, int], int] = {}
+    sales = np.zeros(n_comp, dtype=np.int64)
+    for i, c in enumerate(buyers):
+        if c >= 0:
+            fresh[(c, i)] = experience(pop, i, c, market, draws, p, complaints, tally)
+            sales[c] += 1
+    word_of_mouth(pop, fresh, draws, p, tally)
+    forget_and_mature(pop, p)
+    return WeekOutcome(impressions, likes, complaints, sales, recognised)
+
+
+def reference_crisis_news(pop: ConsumerPopulation, company: int, candid_entries: np.ndarray,
+                          p: dict, *, tally: Counter | None = None) -> None:
+    """A scandal at ``company`` reaches every consumer aware of the brand.
+
+    Each aware consumer takes crisis_news_weight evidence against the brand;
+    one who heard it first and honestly from an influencer (the follower of
+    any entry in ``candid_entries``) takes only (1 - candour_buffer) of it,
+    once, however many influencers told them. Each such follow entry credits
+    its influencer once with credibility_weight x (1 + explained_bonus): an
+    honest, explained message.
+    """
+    tally = Counter() if tally is None else tally
+    entries = sorted({int(e) for e in candid_entries})
+    told_first = {int(pop.follows.indices[e]) for e in entries}
+    for i in range(pop.n):
+        if not pop.aware[company, i]:
+            continue
+        damage = p["crisis_news_weight"]
+        if i in told_first:
+            damage *= 1.0 - p["candour_buffer"]
+            tally["buffered"] += 1
+        pop.brand_s[company, i] += damage
+        tally["crisis_hit"] += 1
+    for e in entries:
+        pop.cred_r[e] += p["credibility_weight"] * (1.0 + p["explained_bonus"])
