@@ -1,0 +1,351 @@
+"""The ``influence`` command line.
+
+``influence run`` runs the default world (or, later, a scenario) and prints a
+summary per company; with ``--out`` it also writes the run files (see
+:mod:`simulation.output`). ``influence params`` lists every declared
+parameter.
+
+Bad input never produces a traceback: every error a user can make (a bad
+number, an unknown parameter, a value out of range, an ``--out`` that is a
+file) ends the program with exit status 2 and one line on stderr that names
+the parameter, the value given and what is allowed. Everything is validated
+before the model runs, and files are written only once the run has finished,
+so a failed run leaves the output folder as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import parameters
+from .parameters import ParameterError
+
+#: Above this many consumer-weeks a run shows progress even when stderr is not
+#: a terminal (a batch log then records that the run started); about 10 s of work.
+LARGE_RUN = 50_000_000
+
+DEFAULT_STEPS = 156
+DEFAULT_SEED = 42
+
+
+# --------------------------------------------------------------------------
+# One-line errors
+# --------------------------------------------------------------------------
+def _one_line(error: click.ClickException) -> str:
+    """Format a click error as one line; bad values read ``--name: got X; allowed: Y``."""
+    if (isinstance(error, click.BadParameter) and not isinstance(error, click.MissingParameter)
+            and error.param is not None):
+        hint = error.param_hint or error.param.get_error_hint(error.ctx)  # type: ignore[arg-type]
+        if not isinstance(hint, str):
+            hint = " / ".join(hint)
+        message = f"{hint.replace(chr(39), '')}: {error.message}"
+    else:
+        message = error.format_message()
+    return " ".join(message.split())
+
+
+class OneLineErrorGroup(click.Group):
+    """A click group whose errors are one ``error: ...`` line and exit status 2.
+
+    Click's own handler prints the usage, a hint and the error over several
+    lines; a script that reads stderr, or a user scanning a log, should get
+    exactly one line that says what was wrong.
+    """
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        """Run the command; report click errors on one line instead of click's usage block."""
+        argv = list(sys.argv[1:] if args is None else args)
+        extra.setdefault("obj", {})
+        if isinstance(extra["obj"], dict):
+            extra["obj"].setdefault("argv", argv)
+        try:
+            result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as error:
+            if not standalone_mode:
+                raise
+            click.echo(f"error: {_one_line(error)}", err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            if not standalone_mode:
+                raise
+            click.echo("error: aborted", err=True)
+            sys.exit(1)
+        if standalone_mode:
+            sys.exit(result if isinstance(result, int) else 0)
+        return result
+
+
+class _Integer(click.ParamType):
+    """An integer with a lower bound, whose error says what is allowed."""
+
+    name = "integer"
+
+    def __init__(self, low: int) -> None:
+        self.low = low
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            text = str(value).strip()
+            try:
+                number = int(text, 10)
+            except ValueError:
+                self.fail(f"got {value!r}; allowed: an integer >= {self.low}", param, ctx)
+        if number < self.low:
+            self.fail(f"got {value!r}; allowed: an integer >= {self.low}", param, ctx)
+        return number
+
+
+def _parse_sets(ctx: click.Context, param: click.Parameter,
+                values: Sequence[str]) -> list[tuple[str, str]]:
+    """Split each ``--set KEY=VALUE`` at the first ``=`` (values may contain ``=``)."""
+    pairs = []
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(
+                f"got {item!r}; allowed: KEY=VALUE with a parameter path as KEY "
+                "(e.g. consumers=5000 or companies[1].strategy=billboard)", ctx, param)
+        pairs.append((key.strip(), value))
+    return pairs
+
+
+def _fail(message: str) -> click.UsageError:
+    """A usage error (exit status 2) with a preformatted one-line message."""
+    return click.UsageError(message)
+
+
+# --------------------------------------------------------------------------
+# Configuration
+# --------------------------------------------------------------------------
+def build_config(sets: Sequence[tuple[str, str]],
+                 base: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Apply ``--set`` overrides to a base configuration and validate the result.
+
+    Args:
+        sets: ``(path, text)`` pairs, applied in order; later ones win.
+        base: Starting configuration: the defaults, or what a scenario file
+            loader produced (the overrides then apply on top of the scenario).
+
+    Returns:
+        The resolved configuration (see :func:`simulation.parameters.resolve`).
+
+    Raises:
+        ParameterError: naming the first bad path or value.
+    """
+    config = dict(parameters.defaults() if base is None else base)
+    for path, text in sets:
+        config = parameters.set_path(config, path, text)
+    return parameters.resolve(config)
+
+
+def check_out_dir(out: Path) -> None:
+    """Refuse an output folder that cannot be created or written, before running.
+
+    Raises:
+        click.UsageError: when ``out`` (or a parent of it) is a file, or the
+            nearest existing folder is not writable.
+    """
+    probe = out
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        what = "is a file" if probe == out else f"has a file in its path ({probe})"
+        raise _fail(f"--out: got {str(out)!r}, which {what}; allowed: a folder path")
+    if probe.is_dir() and not os.access(probe, os.W_OK | os.X_OK):
+        raise _fail(f"--out: got {str(out)!r}; allowed: a folder you can write "
+                    f"({probe} is not writable)")
+
+
+def show_progress(quiet: bool, stderr_is_tty: bool, steps: int, consumers: int) -> bool:
+    """Whether to draw a progress bar: on a terminal, or for long runs in a log."""
+    if quiet:
+        return False
+    return stderr_is_tty or steps * consumers >= LARGE_RUN
+
+
+@contextmanager
+def _progress(show: bool, steps: int) -> Iterator[Callable[[int], None]]:
+    """Yield an ``advance(n)`` callback; draws a bar on stderr only when ``show``."""
+    if not show:
+        yield lambda n: None
+        return
+    with click.progressbar(length=steps, label="weeks", file=sys.stderr,
+                           show_pos=True) as bar:
+        yield bar.update
+
+
+# --------------------------------------------------------------------------
+# Summary table
+# --------------------------------------------------------------------------
+def _cell(value: Any, kind: str) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "-"
+    if kind == "share":
+        return f"{100 * float(value):.1f}%"
+    if kind == "ratio":
+        return f"{float(value):.3f}"
+    if kind == "int":
+        return f"{int(value):,}"
+    if kind == "money":
+        return f"{float(value):,.0f}"
+    if kind == "weeks":
+        return f"{float(value):.0f}"
+    return str(value)
+
+
+_SUMMARY_COLUMNS = (
+    ("company", "company", "text"),
+    ("strategy", "strategy", "text"),
+    ("trust", "trust", "ratio"),
+    ("trusting_share", "trusting", "share"),
+    ("credibility", "credibility", "ratio"),
+    ("impressions", "impressions", "int"),
+    ("likes", "likes", "int"),
+    ("sales", "sales", "int"),
+    ("profit", "profit", "money"),
+    ("alive", "relationships", "int"),
+    ("crisis_depth", "crisis depth", "ratio"),
+    ("weeks_to_recover", "recovery (weeks)", "weeks"),
+)
+
+
+def format_summary(summary: Any) -> str:
+    """Render :func:`simulation.metrics.summary` as a plain aligned text table."""
+    columns = [c for c in _SUMMARY_COLUMNS if c[0] in summary.columns]
+    rows = [[_cell(record[key], kind) for key, _, kind in columns]
+            for record in summary.to_dict(orient="records")]
+    headers = [title for _, title, _ in columns]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    left = {i for i, (_, _, kind) in enumerate(columns) if kind == "text"}
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) if i in left else c.rjust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+# --------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------
+@click.group(cls=OneLineErrorGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="influence-world", prog_name="influence")
+def cli() -> None:
+    """Influence marketing world: billboard deals against engaged relationships."""
+
+
+@cli.command()
+@click.option("--steps", type=_Integer(1), default=DEFAULT_STEPS, show_default=True,
+              help="Weeks to simulate.")
+@click.option("--seed", type=_Integer(0), default=DEFAULT_SEED, show_default=True,
+              help="Random seed: the same seed and parameters give the same run.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", callback=_parse_sets,
+              help="Set a parameter, e.g. consumers=5000, companies[1].strategy=billboard, "
+                   "influencer.churn_threshold=0.2. Repeatable. See `influence params`.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=True, dir_okay=True),
+              default=None, help="Folder for timeseries.csv, run.json and trust.png.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no notes on stderr.")
+@click.pass_context
+def run(ctx: click.Context, steps: int, seed: int, sets: list[tuple[str, str]],
+        out: Path | None, quiet: bool) -> None:
+    """Run the default world and print a summary per company.
+
+    Everything is checked before the first week runs; files are written only
+    when the run has finished, each one atomically.
+    """
+    try:
+        config = build_config(sets)
+    except ParameterError as error:
+        raise _fail(str(error)) from None
+    if out is not None:
+        check_out_dir(out)
+
+    from .metrics import summary as summarise
+    from .model import InfluenceModel
+
+    try:
+        model = InfluenceModel(rng=seed, **config)
+    except ParameterError as error:
+        raise _fail(str(error)) from None
+    show = show_progress(quiet, _isatty(sys.stderr), steps, config["consumers"])
+    with _progress(show, steps) as advance:
+        for _ in range(steps):
+            model.step()
+            advance(1)
+    frame = model.timeseries()
+    table = summarise(model, frame)
+
+    companies = len(config["companies"])
+    click.echo(f"{config['consumers']:,} consumers, {companies} companies, "
+               f"{len(model.influencers)} influencers, {steps} weeks, seed {seed}")
+    click.echo(format_summary(table))
+
+    if out is not None:
+        from .output import write_run
+
+        argv = [ctx.find_root().info_name or "influence", *ctx.obj.get("argv", [])]
+        try:
+            written = write_run(out, model, frame, table, argv)
+        except OSError as error:
+            click.echo(f"error: --out: cannot write {str(out)!r}: {error.strerror or error}",
+                       err=True)
+            ctx.exit(1)
+        if not quiet:
+            click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+@cli.command()
+@click.option("--markdown", is_flag=True, help="Print a Markdown table (as in docs/ODD.md).")
+def params(markdown: bool) -> None:
+    """List every declared parameter: name, default, allowed values, unit, meaning.
+
+    Company parameters are set per company (companies[0].budget=30); influencer
+    parameters for all (influencer.churn_threshold=0.2) or one by one
+    (influencers[0].audience_share=0.1).
+    """
+    if markdown:
+        click.echo(parameters.parameter_table())
+        return
+    sections = (
+        ("World (e.g. --set consumers=5000)", parameters.WORLD_PARAMS),
+        ("Company, per company (e.g. --set companies[1].budget=30)",
+         parameters.COMPANY_PARAMS),
+        ("Influencer, for all (influencer.KEY) or one (influencers[0].KEY)",
+         (*parameters.INFLUENCER_PARAMS, *parameters.INFLUENCER_ROLE_PARAMS)),
+    )
+    headers = ("name", "default", "allowed", "unit", "meaning")
+    for index, (title, declared) in enumerate(sections):
+        rows = [(p.name, str(p.default), p.allowed(), p.unit, p.doc) for p in declared]
+        widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers[:4])]
+        if index:
+            click.echo()
+        click.echo(title)
+        for row in (headers, *rows):
+            click.echo("  ".join(c.ljust(w) for c, w in zip(row[:4], widths, strict=True))
+                       + "  " + row[4])
+
+
+def main(argv: Sequence[str] | None = None, prog_name: str | None = None) -> None:
+    """Entry point of the ``influence`` script and of ``python -m simulation``."""
+    cli.main(args=argv, prog_name=prog_name)
