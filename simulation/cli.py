@@ -297,7 +297,8 @@ def run(ctx: click.Context, steps: int, seed: int, sets: list[tuple[str, str]],
     if out is not None:
         from .output import write_run
 
-        argv = [ctx.find_root().info_name or "influence", *ctx.obj.get("argv", [])]
+        given = ctx.obj.get("argv", []) if isinstance(ctx.obj, dict) else sys.argv[1:]
+        argv = [ctx.find_root().info_name or "influence", *given]
         try:
             written = write_run(out, model, frame, table, argv)
         except OSError as error:

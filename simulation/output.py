@@ -21,6 +21,7 @@ import math
 import os
 import platform
 import secrets
+import shlex
 from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -223,7 +224,8 @@ def run_record(model: InfluenceModel, summary: pd.DataFrame, argv: Sequence[str]
     Args:
         model: The finished model.
         summary: Per-company summary (:func:`simulation.metrics.summary`).
-        argv: The command line, program name first.
+        argv: The command line, program name first (kept as a list and as one
+            shell-quoted string to paste into a terminal).
         created: Timestamp (UTC now when None).
 
     Returns:
@@ -233,6 +235,7 @@ def run_record(model: InfluenceModel, summary: pd.DataFrame, argv: Sequence[str]
     return jsonable({
         "created": created.isoformat(timespec="seconds"),
         "command": list(argv),
+        "command_line": shlex.join(argv),
         "seed": model.seed,
         "steps": int(model.steps),
         "parameters": model.params,

@@ -7,6 +7,7 @@ import io
 import json
 import math
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -97,6 +98,7 @@ def test_out_writes_the_three_files(runner, tmp_path):
     assert record["parameters"] == parameters.resolve({"consumers": 300})
     assert record["command"][0] == "influence"
     assert record["command"][1:] == ["run", *SMALL, "--seed", "5", "--out", str(out)]
+    assert shlex.split(record["command_line"]) == record["command"]
     assert set(record["versions"]) == {"python", "mesa", "numpy", "scipy", "pandas",
                                        "influence-world"}
     assert isinstance(record["events"], list)

@@ -121,6 +121,7 @@ def test_write_run_files_and_contents(tmp_path, finished):
     assert record["seed"] == 11
     assert record["steps"] == 10
     assert record["command"] == ["influence", "run", "--steps", "10"]
+    assert record["command_line"] == "influence run --steps 10"
     assert record["parameters"] == model.params
     assert record["events"] == model.events
     assert any(e["kind"] == "crisis" and e["step"] == 4 for e in record["events"])
