@@ -200,8 +200,6 @@ def test_spend_never_exceeds_budget_and_posts_respect_cap(
             assert inf.fee_paid >= 0.0
 
 
-@pytest.mark.xfail(strict=True, reason="companies.py _allocate_budget charges the full "
-                   "liaison cost even when it exceeds the budget (reported)")
 @pytest.mark.parametrize("strategy", ["billboard", "engaged"])
 def test_liaison_dearer_than_the_budget_does_not_overspend(strategy: str) -> None:
     """The budget is the most a company spends on influence, liaison included."""

@@ -15,10 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulation.parameters import (
+    COMPANY,
     COMPANY_PARAMS,
     DEFAULT_COMPANIES,
     INFLUENCER_PARAMS,
     INFLUENCER_ROLE_PARAMS,
+    WORLD,
     WORLD_PARAMS,
     Param,
     ParameterError,
@@ -202,14 +204,14 @@ def test_set_path_world_parameter_returns_a_copy() -> None:
     base = resolve()
     new = set_path(base, "consumers", "500")
     assert new["consumers"] == 500
-    assert base["consumers"] == 2000
+    assert base["consumers"] == WORLD["consumers"].default
 
 
 @pytest.mark.parametrize("path", ["companies[1].transparency", "companies.1.transparency"])
 def test_set_path_company_both_spellings(path: str) -> None:
     new = set_path(resolve(), path, 0.25)
     assert new["companies"][1]["transparency"] == 0.25
-    assert new["companies"][0]["transparency"] == 0.8
+    assert new["companies"][0]["transparency"] == COMPANY["transparency"].default
     assert resolve(new)["companies"][1]["transparency"] == 0.25
 
 

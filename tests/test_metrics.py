@@ -1,0 +1,100 @@
+"""Measurement: crisis recovery on hand-made frames, and the per-run summary.
+
+``crisis_recovery`` turns a trust curve into the two numbers the essay's
+crisis argument rests on (how deep, how long), so it is checked on curves
+whose answer is known by construction.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulation import InfluenceModel
+from simulation.metrics import crisis_recovery, summary
+
+
+def frame_from(curves: dict[str, list[float]]) -> pd.DataFrame:
+    """A tidy frame with one trust_mean curve per company, weeks 0..len-1."""
+    rows = [{"step": step, "company": name, "trust_mean": value}
+            for name, curve in curves.items() for step, value in enumerate(curve)]
+    return pd.DataFrame(rows)
+
+
+#: Baseline 0.7 through week 9, crisis at week 10, trough 0.4 at week 11, then a climb
+#: that first reaches 0.4 + 0.9 * 0.3 = 0.67 at week 16: recovery takes 16 - 10 = 6 weeks.
+CURVE = [0.7] * 10 + [0.5, 0.4, 0.45, 0.5, 0.55, 0.6, 0.67, 0.69, 0.7, 0.7]
+
+
+def test_crisis_recovery_known_curve() -> None:
+    frame = frame_from({"A": CURVE, "B": [0.1] * len(CURVE)})
+    rec = crisis_recovery(frame, "A", 10)
+    assert rec["baseline"] == pytest.approx(0.7)
+    assert rec["trough"] == pytest.approx(0.4)
+    assert rec["depth"] == pytest.approx(0.3)
+    assert rec["trough_week"] == 11
+    assert rec["weeks_to_recover"] == 6
+
+
+def test_crisis_recovery_just_below_target_waits_longer() -> None:
+    """0.669 is short of the 0.67 target, so recovery comes a week later."""
+    curve = list(CURVE)
+    curve[16] = 0.669
+    rec = crisis_recovery(frame_from({"A": curve}), "A", 10)
+    assert rec["weeks_to_recover"] == 7
+
+
+def test_crisis_recovery_never_recovered_is_nan() -> None:
+    curve = [0.7] * 10 + [0.4] * 5 + [0.5] * 5
+    rec = crisis_recovery(frame_from({"A": curve}), "A", 10)
+    assert rec["depth"] == pytest.approx(0.3)
+    assert rec["trough_week"] == 10
+    assert math.isnan(rec["weeks_to_recover"])
+
+
+def test_crisis_recovery_without_damage_is_zero_weeks() -> None:
+    curve = [0.5] * 10 + [0.6] * 10
+    rec = crisis_recovery(frame_from({"A": curve}), "A", 10)
+    assert rec["depth"] <= 0
+    assert rec["weeks_to_recover"] == 0.0
+
+
+def test_crisis_after_the_run_is_all_nan_but_baseline() -> None:
+    rec = crisis_recovery(frame_from({"A": [0.6] * 5}), "A", 8)
+    assert rec["baseline"] == pytest.approx(0.6)
+    assert all(math.isnan(rec[k]) for k in ("trough", "depth", "trough_week",
+                                            "weeks_to_recover"))
+
+
+def test_crisis_recovery_reads_only_its_company() -> None:
+    frame = frame_from({"A": CURVE, "B": [0.0] * len(CURVE)})
+    assert crisis_recovery(frame, "A", 10) == crisis_recovery(frame_from({"A": CURVE}), "A", 10)
+
+
+def test_summary_matches_the_frame_and_reports_the_crisis() -> None:
+    model = InfluenceModel(rng=8, consumers=400, companies=[{"crisis_week": 5}, {}])
+    for _ in range(20):
+        model.step()
+    frame = model.timeseries()
+    table = summary(model, frame).set_index("company")
+    for name, part in frame.groupby("company"):
+        assert table.loc[name, "impressions"] == part["impressions"].sum()
+        assert table.loc[name, "sales"] == part["sales"].sum()
+        assert table.loc[name, "trust"] == part["trust_mean"].iloc[-1]
+    rec = crisis_recovery(frame, "Billboard Co", 5)
+    assert table.loc["Billboard Co", "crisis_depth"] == pytest.approx(rec["depth"])
+    assert rec["depth"] > 0, "the scandal's news costs the brand trust"
+    assert np.isnan(table.loc["Engaged Co", "crisis_depth"])
+
+
+def test_influencer_credibility_is_a_probability_and_starts_at_half() -> None:
+    model = InfluenceModel(rng=9, consumers=400)
+    for _ in range(10):
+        model.step()
+    frame = model.timeseries()
+    assert (frame.loc[frame["step"] == 0, "influencer_credibility"] == 0.5).all()
+    assert frame["influencer_credibility"].between(0, 1).all()
+    assert (frame.loc[frame["step"] == 0, "trust_mean"] == 0.5).all()
