@@ -128,6 +128,10 @@ class ConsumerPopulation:
                  persuasion: np.ndarray, care: np.ndarray) -> None:
         n = friends.shape[0]
         self.friends = friends
+        # Row j lists the consumers who hear consumer j (column j of ``friends``), so a
+        # week's word of mouth only touches the few who talk, not every tie.
+        self._listeners = sp.csr_matrix(friends).T.tocsr()
+        self._listeners.sort_indices()
         self.follows = follows.tocsr()
         self.follows.sort_indices()
         self.n = n
@@ -246,18 +250,20 @@ class ConsumerPopulation:
         times responsibility, falls with price; unknown brands are not in the
         choice set. Returns the chosen company per consumer, -1 for none.
         """
-        trust = expected_trust(self.brand_r, self.brand_s)
+        shop = np.flatnonzero(draws.in_market < p["in_market_rate"])
+        trust = expected_trust(self.brand_r[:, shop], self.brand_s[:, shop])
         utility = (p["trust_utility"] * (trust - 0.5)
-                   + p["responsibility_utility"] * self.care[None, :]
+                   + p["responsibility_utility"] * self.care[None, shop]
                    * (market.responsibility[:, None] - 0.5)
                    - p["price_sensitivity"] * (market.price[:, None] - 1.0))
-        weight = np.exp(utility) * self.aware
+        weight = np.exp(utility) * self.aware[:, shop]
         total = np.exp(p["outside_utility"]) + weight.sum(axis=0)
         bounds = np.cumsum(weight, axis=0) / total
-        choice = (draws.choice[None, :] >= bounds).sum(axis=0)
-        shopping = draws.in_market < p["in_market_rate"]
+        choice = (draws.choice[None, shop] >= bounds).sum(axis=0)
         n_comp = self.brand_r.shape[0]
-        return np.where(shopping & (choice < n_comp), choice, -1)
+        buyers = np.full(self.n, -1, dtype=np.int64)
+        buyers[shop] = np.where(choice < n_comp, choice, -1)
+        return buyers
 
     def _experience(self, buyers: np.ndarray, market: Market, draws: WeekDraws, p: dict,
                     complaints: np.ndarray) -> np.ndarray:
@@ -305,18 +311,37 @@ class ConsumerPopulation:
         good and a bad story about each brand. A friend's story is weighed
         above an advertisement (``friend_weight``), bad stories by kappa too,
         and hearing of a brand makes one aware of it.
+
+        Only the few consumers who talk this week enter the product, and only
+        those who hear someone are updated: the result is that of the full
+        product ``friends @ stories`` (for a friends matrix with sorted indices,
+        as built, the same terms added in the same order), without a pass over
+        every tie and every consumer each week.
         """
         talks = draws.talk < p["word_of_mouth"]
-        stories = np.concatenate([(fresh > 0) & talks, (fresh < 0) & talks]).T
-        if not stories.any():
+        tellers = np.flatnonzero(talks & (fresh != 0).any(axis=0))
+        if tellers.size == 0:
             return
-        heard = np.asarray(self.friends @ stories.astype(np.float32))
+        told = fresh[:, tellers]
+        stories = np.concatenate([told > 0, told < 0]).T.astype(np.float32)
+        # Every tie of every teller, teller by teller: who listens, and to which teller.
+        listen = self._listeners
+        tie, owner = _row_entries(listen.indptr, tellers)
+        listeners = listen.indices[tie]
+        hearing = np.zeros(self.n, dtype=bool)
+        hearing[listeners] = True
+        hearers = np.flatnonzero(hearing)
+        # The hearers' rows of friends @ stories: the same products, added in the same order.
+        heard = np.zeros((hearers.size, stories.shape[1]),
+                         dtype=np.result_type(listen.dtype, stories.dtype))
+        np.add.at(heard, np.searchsorted(hearers, listeners),
+                  listen.data[tie, None] * stories[owner])
         n_comp = fresh.shape[0]
         good, bad = heard[:, :n_comp].T, heard[:, n_comp:].T
         w = p["friend_weight"]
-        self.brand_r += w * good
-        self.brand_s += p["asymmetry"] * w * bad
-        self.aware |= (good + bad) > 0
+        self.brand_r[:, hearers] += w * good
+        self.brand_s[:, hearers] += p["asymmetry"] * w * bad
+        self.aware[:, hearers] |= (good + bad) > 0
 
     def _forget_and_mature(self, p: dict) -> None:
         """Step 5: evidence fades; everyone's persuasion knowledge creeps up."""
@@ -337,3 +362,16 @@ class ConsumerPopulation:
         damage[candid] *= 1.0 - p["candour_buffer"]
         self.brand_s[company] += damage
         self.cred_r[candid_entries] += p["credibility_weight"] * (1.0 + p["explained_bonus"])
+
+
+def _row_entries(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the stored entries of ``rows`` in a CSR matrix, row after row.
+
+    Returns the positions (into ``indices`` and ``data``) and, for each, its
+    place in ``rows``: a gather of a few rows without building a sub-matrix.
+    """
+    first = indptr[rows]
+    counts = indptr[rows + 1] - first
+    owner = np.repeat(np.arange(rows.size), counts)
+    starts = np.repeat(first - (np.cumsum(counts) - counts), counts)
+    return np.arange(counts.sum()) + starts, owner
