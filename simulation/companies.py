@@ -242,7 +242,8 @@ class Company(mesa.Agent):
         alive = self.alive()
         scale = self.model.params["consumers"] / 1000.0
         budget = s["budget"] * scale
-        liaison_cost = s["liaison_cost"] * scale if self.liaison else 0.0
+        # The liaison is paid first; it can never cost more than the whole budget.
+        liaison_cost = min(budget, s["liaison_cost"] * scale) if self.liaison else 0.0
         for inf in self.influencers:
             inf.posts, inf.fee_paid = 0.0, 0.0
         if not alive:
