@@ -336,6 +336,7 @@ class ConsumerPopulation:
                          dtype=np.result_type(listen.dtype, stories.dtype))
         np.add.at(heard, np.searchsorted(hearers, listeners),
                   listen.data[tie, None] * stories[owner])
+        heard = heard.astype(np.float64)  # counts are exact in float32; evidence is not
         n_comp = fresh.shape[0]
         good, bad = heard[:, :n_comp].T, heard[:, n_comp:].T
         w = p["friend_weight"]

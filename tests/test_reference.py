@@ -156,9 +156,6 @@ def test_kernel_matches_reference_week_by_week(seed: int, network: str) -> None:
     assert tally["maturing"] == 120  # everyone's persuasion knowledge rose
 
 
-@pytest.mark.xfail(strict=True, reason="consumers.py _word_of_mouth multiplies friend_weight by "
-                   "float32 story counts, so the evidence is rounded to single precision "
-                   "(reported; fix: cast `heard` to float64)")
 def test_word_of_mouth_evidence_is_exact_for_any_friend_weight() -> None:
     """A friend's story is ``friend_weight`` evidence, whatever that weight is.
 
