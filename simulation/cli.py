@@ -218,6 +218,8 @@ _SUMMARY_COLUMNS = (
     ("sales", "sales", "int"),
     ("profit", "profit", "money"),
     ("alive", "relationships", "int"),
+    ("cost_per_trust_point", "cost/trust pt", "money"),
+    ("likes_vs_trust", "likes~trust", "ratio"),
     ("crisis_depth", "crisis depth", "ratio"),
     ("weeks_to_recover", "recovery (weeks)", "weeks"),
 )

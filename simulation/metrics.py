@@ -58,7 +58,7 @@ def measure(model: InfluenceModel) -> None:
             "spend": float(company.spend[-1]) if company.spend else 0.0,
             "profit_cumulative": float(company.profit_cumulative),
             "relationships_alive": len(alive),
-            "quality": float(company.quality),
+            "quality": float(company.current_quality),
         }
 
 
@@ -144,9 +144,50 @@ def crisis_recovery(frame: pd.DataFrame, company: str, week: int) -> dict[str, f
             "trough_week": float(trough_week), "weeks_to_recover": recover}
 
 
+VANITY = ("impressions", "likes", "followers")
+VALUE = ("trust_mean", "sales")
+
+
+def vanity_against_value(frame: pd.DataFrame) -> pd.DataFrame:
+    """How well the vanity metrics track what matters, per company.
+
+    The essay's point is that likes, reach and follower counts do not measure
+    influence. For each company this gives the Spearman rank correlation,
+    across weeks (week 0 excluded), between each vanity metric and brand
+    trust and sales. NaN where a series is constant (e.g. no likes at all).
+
+    Returns:
+        One row per company and vanity metric, one column per value metric.
+    """
+    rows = []
+    for company, own in frame[frame["step"] > 0].groupby("company", sort=False):
+        for vanity in VANITY:
+            row = {"company": company, "vanity": vanity}
+            for value in VALUE:
+                x, y = own[vanity], own[value]
+                constant = x.nunique() < 2 or y.nunique() < 2
+                row[value] = float("nan") if constant else float(x.corr(y, method="spearman"))
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def cost_per_trust_point(frame: pd.DataFrame) -> pd.Series:
+    """Money spent per percentage point of mean trust gained since week 0, per company.
+
+    NaN where trust did not rise: no amount of money bought a point.
+    """
+    out = {}
+    for company, own in frame.groupby("company", sort=False):
+        gain = 100.0 * (own["trust_mean"].iloc[-1] - own["trust_mean"].iloc[0])
+        out[company] = float(own["spend"].sum() / gain) if gain > 0 else float("nan")
+    return pd.Series(out, name="cost_per_trust_point")
+
+
 def summary(model: InfluenceModel, frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per company: where the run ended, and what it cost to get there."""
     frame = timeseries(model) if frame is None else frame
+    cost = cost_per_trust_point(frame)
+    vanity = vanity_against_value(frame).set_index(["company", "vanity"])
     rows = []
     for company in model.companies:
         own = frame[frame["company"] == company.name]
@@ -162,6 +203,8 @@ def summary(model: InfluenceModel, frame: pd.DataFrame | None = None) -> pd.Data
             "sales": int(own["sales"].sum()),
             "profit": last["profit_cumulative"],
             "alive": int(last["relationships_alive"]),
+            "cost_per_trust_point": cost[company.name],
+            "likes_vs_trust": vanity.loc[(company.name, "likes"), "trust_mean"],
         }
         week = company.settings["crisis_week"]
         if 0 < week <= model.steps:

@@ -14,7 +14,12 @@ import pandas as pd
 import pytest
 
 from simulation import InfluenceModel
-from simulation.metrics import crisis_recovery, summary
+from simulation.metrics import (
+    cost_per_trust_point,
+    crisis_recovery,
+    summary,
+    vanity_against_value,
+)
 
 
 def frame_from(curves: dict[str, list[float]]) -> pd.DataFrame:
@@ -98,3 +103,34 @@ def test_influencer_credibility_is_a_probability_and_starts_at_half() -> None:
     assert (frame.loc[frame["step"] == 0, "influencer_credibility"] == 0.5).all()
     assert frame["influencer_credibility"].between(0, 1).all()
     assert (frame.loc[frame["step"] == 0, "trust_mean"] == 0.5).all()
+
+
+def test_vanity_against_value_ranks_weeks_per_company() -> None:
+    """Likes that rise with trust correlate +1; likes that fall as trust rises, -1."""
+    weeks = range(6)
+    rows = []
+    for step in weeks:
+        rows.append({"step": step, "company": "A", "impressions": step, "likes": step,
+                     "followers": 5, "trust_mean": 0.5 + step / 20, "sales": step})
+        rows.append({"step": step, "company": "B", "impressions": 10 - step, "likes": 10 - step,
+                     "followers": 5, "trust_mean": 0.5 + step / 20, "sales": 3})
+    table = vanity_against_value(pd.DataFrame(rows)).set_index(["company", "vanity"])
+    assert table.loc[("A", "likes"), "trust_mean"] == pytest.approx(1.0)
+    assert table.loc[("B", "likes"), "trust_mean"] == pytest.approx(-1.0)
+    # constant series have no rank correlation
+    assert math.isnan(table.loc[("A", "followers"), "trust_mean"])
+    assert math.isnan(table.loc[("B", "impressions"), "sales"])
+
+
+def test_cost_per_trust_point_divides_spend_by_points_gained() -> None:
+    """40 spent for a rise from 0.50 to 0.60 (10 points) is 4 per point; no gain is NaN."""
+    frame = pd.DataFrame([
+        {"step": 0, "company": "A", "trust_mean": 0.5, "spend": 0.0},
+        {"step": 1, "company": "A", "trust_mean": 0.55, "spend": 20.0},
+        {"step": 2, "company": "A", "trust_mean": 0.6, "spend": 20.0},
+        {"step": 0, "company": "B", "trust_mean": 0.5, "spend": 0.0},
+        {"step": 1, "company": "B", "trust_mean": 0.45, "spend": 20.0},
+    ])
+    cost = cost_per_trust_point(frame)
+    assert cost["A"] == pytest.approx(4.0)
+    assert math.isnan(cost["B"])
