@@ -81,7 +81,8 @@ class Company(mesa.Agent):
     Attributes:
         index: Position in the model's company list (and in consumer arrays).
         settings: The company's resolved parameters (see ``parameters.COMPANY_PARAMS``).
-        strategy: Deal type in force ("billboard" or "engaged"); pressure may change it.
+        strategy: The deal type the company offers ("billboard" or "engaged");
+            shareholder pressure may switch it to billboard.
         liaison: Whether a liaison role currently exists.
         quality: True product quality (influencer feedback can raise it).
         influencers: Influencers in a relationship with this company, alive or not.
@@ -189,15 +190,23 @@ class Company(mesa.Agent):
         return bool(known[min(MARKETING, known.size - 1)])
 
     def _feedback(self, rng: np.random.Generator) -> None:
-        """Engaged influencers' feedback may reach design and improve the product."""
+        """Engaged influencers' feedback may reach design and improve the product.
+
+        Feedback that is sent but never reaches design is an unanswered
+        question: it costs the influencer's trust as much as an answer builds it.
+        """
         s = self.settings
         heard_p = s["liaison_reach"] if self.liaison else s["spread_inside"] * (1 - self.hoarding)
         for inf in self.alive():
             if inf.deal != "engaged":
                 continue
-            if rng.random() < inf.settings["feedback_rate"] and rng.random() < heard_p:
+            if rng.random() >= inf.settings["feedback_rate"]:
+                continue
+            if rng.random() < heard_p:
                 self.quality += s["feedback_gain"] * (1.0 - self.quality)
                 inf.heard()
+            else:
+                inf.unanswered()
 
     def _crisis_onset(self, rng: np.random.Generator) -> None:
         """A scheduled scandal starts in production; who learns of it in time?"""
@@ -217,7 +226,8 @@ class Company(mesa.Agent):
         """Shareholder myopia: a lagging return over the horizon may end engagement."""
         s = self.settings
         horizon = s["horizon"]
-        if self.strategy != "engaged" or s["pressure"] <= 0 or len(self.spend) < horizon:
+        engaged = [inf for inf in self.alive() if inf.deal == "engaged"]
+        if not engaged or s["pressure"] <= 0 or len(self.spend) < horizon:
             return
         spend = sum(self.spend[-horizon:])
         if spend <= 0:
@@ -226,7 +236,7 @@ class Company(mesa.Agent):
         if gain / spend < s["return_target"] and rng.random() < s["pressure"]:
             self.strategy = "billboard"
             self.liaison = False
-            for inf in self.alive():
+            for inf in engaged:
                 inf.deal = "billboard"
             self.model.log_event(self, "strategy", "shareholders force billboard deals")
 

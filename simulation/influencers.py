@@ -82,14 +82,14 @@ class Influencer(mesa.Agent):
     """
 
     def __init__(self, model: mesa.Model, row: int, company: Company, audience_share: float,
-                 engagement: float, settings: dict[str, Any]) -> None:
+                 engagement: float, settings: dict[str, Any], *, deal: str) -> None:
         super().__init__(model)
         self.row = row
         self.company = company
         self.audience_share = audience_share
         self.engagement = engagement
         self.settings = settings
-        self.deal: str = company.strategy
+        self.deal = deal
         self.knowledge = 0.0
         self.trust_r = 0.0
         self.trust_s = 0.0
@@ -122,6 +122,10 @@ class Influencer(mesa.Agent):
     def heard(self) -> None:
         """The influencer's feedback reached the designers."""
         self.trust_r += self.settings["answer_weight"]
+
+    def unanswered(self) -> None:
+        """The influencer's feedback went nowhere: "never getting answers" costs trust."""
+        self.trust_s += self.settings["answer_weight"]
 
     def claim(self) -> float:
         """The quality the influencer's posts claim this week.

@@ -81,8 +81,9 @@ def structure(company: Company) -> str:
 
 
 def strategy(company: Company) -> str:
-    """Deal type in force this week."""
-    return company.strategy
+    """Deal type in force this week: that of its live relationships, "mixed" if both."""
+    deals = {inf.deal for inf in company.alive()}
+    return deals.pop() if len(deals) == 1 else ("mixed" if deals else company.strategy)
 
 
 def persuasion_knowledge(model: InfluenceModel) -> float:

@@ -98,7 +98,9 @@ class InfluenceModel(mesa.Model):
             er = engagement_rate(share, p["engagement_ref"], p["engagement_ref_share"],
                                  p["engagement_exponent"])
             settings = {k: role[k] for k in p["influencer"]}
-            inf = Influencer(self, row, company, share, er, settings)
+            deal = role.get("deal", "company")
+            inf = Influencer(self, row, company, share, er, settings,
+                             deal=company.strategy if deal == "company" else deal)
             company.influencers.append(inf)
             self.influencers.append(inf)
         rows = np.repeat(np.arange(len(audiences)), [a.size for a in audiences])

@@ -309,7 +309,8 @@ INFLUENCER_PARAMS: tuple[Param, ...] = (
     _p("churn_threshold", 0.35, "float", 0.0, 1.0, "-",
        doc="The influencer leaves a company once their trust in it falls below this."),
     _p("answer_weight", 0.3, "float", 0.0, 5.0, "evidence per fact",
-       doc="Trust the influencer gains in the company for each fact that reaches them."),
+       doc="Trust the influencer gains in the company per fact or heard feedback "
+           "(and loses per feedback left unanswered)."),
     _p("audience_blame", 0.02, "float", 0.0, 5.0, "evidence per complaint",
        doc="Trust lost in the company per follower who found a claim false."),
     _p("knowledge_memory", 0.9, "float", 0.0, 0.999, "per week",
@@ -323,6 +324,8 @@ INFLUENCER_ROLE_PARAMS: tuple[Param, ...] = (
     _p("company", 0, "int", 0, 1000, doc="Index of the partner company."),
     _p("audience_share", 0.05, "float", 0.0005, 1.0, "share of consumers",
        doc="Audience as a share of consumers (overrides the generated size)."),
+    _p("deal", "company", "choice", choices=("company", "billboard", "engaged"),
+       doc="Deal type of this influencer; 'company' takes the company's strategy."),
 )
 
 DEFAULT_COMPANIES: tuple[dict[str, Any], ...] = (

@@ -293,3 +293,58 @@ def test_no_crisis_by_default() -> None:
     model = one_company_world(15, 30)
     assert not [e for e in model.events if e["kind"] == "crisis"]
     assert model.companies[0].crisis_weeks_left == 0
+
+
+# ------------------------------------------------------- unanswered feedback
+def _trust_after_feedback(hoarding: float) -> list[float]:
+    """Engaged influencers' trust after 30 weeks of sending feedback every week.
+
+    No facts reach them (fact_rate 0) and no follower ever complains
+    (audience_blame 0), so feedback is the only evidence about the company.
+    """
+    model = InfluenceModel(
+        rng=3, consumers=300, influencers_per_company=3,
+        companies=[{"structure": "siloed", "strategy": "engaged", "hoarding": hoarding,
+                    "rivalry": 0.0, "fact_rate": 0.0, "spread_inside": 1.0}],
+        influencer={"churn_threshold": 0.0, "feedback_rate": 1.0, "audience_blame": 0.0})
+    for _ in range(30):
+        model.step()
+    return [inf.trust_in_company for inf in model.influencers]
+
+
+def test_feedback_that_never_arrives_costs_the_influencers_trust() -> None:
+    """Total hoarding without a liaison: every question goes unanswered, trust sinks below 0.5;
+    no hoarding: every question is answered, trust rises above 0.5."""
+    assert all(t < 0.5 for t in _trust_after_feedback(hoarding=1.0))
+    assert all(t > 0.5 for t in _trust_after_feedback(hoarding=0.0))
+
+
+def test_unanswered_influencers_leave_a_silo() -> None:
+    """With a churn threshold, never getting answers alone ends the relationships."""
+    model = InfluenceModel(
+        rng=4, consumers=300, influencers_per_company=2,
+        companies=[{"structure": "siloed", "strategy": "engaged", "hoarding": 1.0,
+                    "fact_rate": 0.0}],
+        influencer={"churn_threshold": 0.4, "feedback_rate": 1.0, "audience_blame": 0.0})
+    for _ in range(20):
+        model.step()
+    assert not any(inf.alive for inf in model.influencers)
+    assert sum(e["kind"] == "churn" for e in model.events) == 2
+
+
+# ----------------------------------------------------------- per-role deals
+def test_a_role_can_set_its_own_deal_and_the_company_reports_mixed() -> None:
+    model = InfluenceModel(
+        rng=5, consumers=300,
+        companies=[{"strategy": "engaged", "structure": "transversal"}],
+        influencers=[{"company": 0, "audience_share": 0.05},
+                     {"company": 0, "audience_share": 0.05, "deal": "billboard"}],
+        influencer={"churn_threshold": 0.0})
+    assert [inf.deal for inf in model.influencers] == ["engaged", "billboard"]
+    model.step()
+    frame = model.timeseries()
+    assert frame.loc[frame["step"] == 1, "strategy"].item() == "mixed"
+    # only the engaged one gets a fixed number of posts; the billboard one buys them
+    engaged, billboard = model.influencers
+    assert engaged.posts == model.params["companies"][0]["engaged_posts"]
+    assert billboard.posts > 0
