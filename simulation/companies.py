@@ -113,7 +113,6 @@ class Company(mesa.Agent):
         # this week's information flow
         self.facts_arisen = 0
         self.facts_shared = 0
-        self.dept_knowledge = np.zeros(settings["departments"])
         self.metrics: dict[str, float] = {}
 
     # ---------------------------------------------------------------- queries
@@ -161,11 +160,10 @@ class Company(mesa.Agent):
         self.facts_shared = 0
         reached = np.zeros(len(engaged), dtype=np.int64)
         ordinary = 0
-        known_sum = np.zeros(self.departments.shape[0])
         for _ in range(n_facts):
             origin = int(rng.integers(self.departments.shape[0]))
             strategic = rng.random() < s["strategic_share"]
-            contact_knows = self._contact_learns(origin, rng, known_sum)
+            contact_knows = self._contact_learns(origin, rng)
             if strategic:
                 continue  # strategic facts never leave the company
             ordinary += 1
@@ -174,17 +172,13 @@ class Company(mesa.Agent):
             passed = rng.random(len(engaged)) < self.channel()
             reached += passed
             self.facts_shared += int(passed.sum())
-        self.dept_knowledge = known_sum / max(n_facts, 1)
         for inf, got in zip(engaged, reached, strict=True):
             inf.learn(int(got), ordinary)
 
-    def _contact_learns(self, origin: int, rng: np.random.Generator,
-                        known_sum: np.ndarray | None = None) -> bool:
+    def _contact_learns(self, origin: int, rng: np.random.Generator) -> bool:
         """Spread one fact and say whether the influencers' contact now knows it."""
         s = self.settings
         known = spread_fact(self.departments, origin, s["spread_inside"], self.hoarding, rng)
-        if known_sum is not None:
-            known_sum += known
         if self.liaison:
             return bool((rng.random(known.size) < s["liaison_reach"])[known].any())
         return bool(known[min(MARKETING, known.size - 1)])

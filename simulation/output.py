@@ -78,9 +78,8 @@ def _fsync_dir(folder: Path) -> None:
     except OSError:
         return
     try:
-        os.fsync(fd)
-    except OSError:
-        pass
+        with contextlib.suppress(OSError):  # some filesystems cannot sync a folder
+            os.fsync(fd)
     finally:
         os.close(fd)
 
