@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "python3.12 not found: install Python 3.12 or set PYTHON=..."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[test,ui,experiments]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -21,7 +21,7 @@ run: $(STAMP)
 
 ## make test: install and run the whole suite.
 test: $(STAMP)
-	$(BIN)/ruff check simulation tests benchmarks
+	$(BIN)/ruff check simulation scenarios tests benchmarks
 	$(BIN)/python -m pytest -q
 
 ## make bench: speed of the consumer kernel at several world sizes.

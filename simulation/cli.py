@@ -244,7 +244,53 @@ def format_summary(summary: Any) -> str:
 # --------------------------------------------------------------------------
 # Commands
 # --------------------------------------------------------------------------
-@click.group(cls=OneLineErrorGroup, context_settings={"help_option_names": ["-h", "--help"]})
+#: Commands that live in their own modules, imported only when used (so that
+#: ``influence run`` does not pay for Dask or Solara). ``name: "module:attribute"``.
+LAZY_COMMANDS: dict[str, str] = {
+    "compare": "simulation.compare:compare",
+    "dock": "simulation.docking:dock",
+    "ui": "simulation.ui.serve:ui",
+    "sweep": "experiments.cli:sweep",
+    "results": "experiments.cli:results",
+    "analyze": "experiments.cli:analyze",
+}
+
+
+class InfluenceGroup(OneLineErrorGroup):
+    """The ``influence`` group: its own commands plus the lazily imported ones.
+
+    A lazy command whose module is not installed (an optional extra left
+    out) is simply not listed.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command available in this installation, sorted."""
+        names = set(super().list_commands(ctx))
+        names.update(name for name in LAZY_COMMANDS if self._lazy(name) is not None)
+        return sorted(names)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """A command of this group, importing a lazy one on first use."""
+        return super().get_command(ctx, cmd_name) or self._lazy(cmd_name)
+
+    @staticmethod
+    def _lazy(name: str) -> click.Command | None:
+        target = LAZY_COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        import importlib
+
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name and module_name.startswith(error.name):
+                return None  # that part of the project is not installed
+            raise
+        return getattr(module, attribute)
+
+
+@click.group(cls=InfluenceGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="influence-world", prog_name="influence")
 def cli() -> None:
     """Influence marketing world: billboard deals against engaged relationships."""
