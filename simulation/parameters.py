@@ -231,6 +231,8 @@ WORLD_PARAMS: tuple[Param, ...] = (
        "Credibility evidence against (or for) the influencer whose claim failed (or held)."),
     _p("word_of_mouth", 0.3, "float", 0.0, 1.0, "probability",
        "Chance that a consumer with a fresh experience tells their friends that week."),
+    _p("listening", 1.0, "float", 0.0, 1.0, "probability per story",
+       "Chance a consumer takes in one friend's story (1: every story told is heard)."),
     _p("friend_weight", 0.5, "float", 0.0, 5.0, "evidence",
        "Evidence from one friend's story (a friend is weighed above an advertisement)."),
     _p("crisis_news_weight", 2.0, "float", 0.0, 20.0, "evidence",
