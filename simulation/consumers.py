@@ -75,6 +75,7 @@ class WeekDraws:
     choice: np.ndarray      # (consumers,) uniform: which brand
     quality: np.ndarray     # (consumers,) standard normal: experienced quality
     talk: np.ndarray        # (consumers,) uniform: tells friends
+    listen: np.ndarray      # (consumers,) uniform: takes in the friends' stories
 
 
 def draw_week(rng: np.random.Generator, consumers: int, follows: int) -> WeekDraws:
@@ -87,6 +88,7 @@ def draw_week(rng: np.random.Generator, consumers: int, follows: int) -> WeekDra
         choice=rng.random(consumers),
         quality=rng.standard_normal(consumers),
         talk=rng.random(consumers),
+        listen=rng.random(consumers),
     )
 
 
@@ -309,8 +311,16 @@ class ConsumerPopulation:
 
         One sparse product counts, for every consumer, the friends who told a
         good and a bad story about each brand. A friend's story is weighed
-        above an advertisement (``friend_weight``), bad stories by kappa too,
-        and hearing of a brand makes one aware of it.
+        above an advertisement (``friend_weight``), bad stories by kappa too.
+
+        Not every story is taken in (``listening``, lambda_L): a consumer told
+        m stories about brand c becomes aware of c with probability
+        1 - (1 - lambda_L)^m, one uniform draw per consumer and week shared by
+        the brands, and receives lambda_L times the evidence, its expected
+        value (so trust does not depend on the draw). This per-story hazard is
+        the imitation term of Bass diffusion: on a complete graph a consumer
+        who has not heard of c becomes aware at rate about lambda_L x (tellers).
+        With lambda_L = 1 every story is heard, whatever the draw.
 
         Only the few consumers who talk this week enter the product, and only
         those who hear someone are updated: the result is that of the full
@@ -339,10 +349,12 @@ class ConsumerPopulation:
         heard = heard.astype(np.float64)  # counts are exact in float32; evidence is not
         n_comp = fresh.shape[0]
         good, bad = heard[:, :n_comp].T, heard[:, n_comp:].T
+        lam = p["listening"]
         w = p["friend_weight"]
-        self.brand_r[:, hearers] += w * good
-        self.brand_s[:, hearers] += p["asymmetry"] * w * bad
-        self.aware[:, hearers] |= (good + bad) > 0
+        self.brand_r[:, hearers] += lam * w * good
+        self.brand_s[:, hearers] += lam * p["asymmetry"] * w * bad
+        take_in = 1.0 - (1.0 - lam) ** (good + bad)
+        self.aware[:, hearers] |= draws.listen[None, hearers] < take_in
 
     def _forget_and_mature(self, p: dict) -> None:
         """Step 5: evidence fades; everyone's persuasion knowledge creeps up."""

@@ -16,7 +16,7 @@ Meaning of the draws (identical to the kernel's):
   uniform number per *follow entry* ``e`` (a position in the CSR follow
   matrix, i.e. one (influencer, follower) pair);
 * ``draws.in_market[i]``, ``draws.choice[i]``, ``draws.quality[i]`` (standard
-  normal), ``draws.talk[i]``: one number per *consumer* ``i``.
+  normal), ``draws.talk[i]``, ``draws.listen[i]``: one number per *consumer* ``i``.
 
 An event "with probability P" happens when its uniform draw is ``< P``.
 
@@ -317,12 +317,18 @@ def word_of_mouth(pop: ConsumerPopulation, fresh: dict[tuple[int, int], int],
     A consumer with at least one fresh experience talks this week with
     probability ``word_of_mouth`` (one draw per consumer); a talker tells each
     friend (each tie of the social network) the story of each brand they just
-    bought: good if the promise held, bad if it broke. Every story a listener
-    hears is friend_weight evidence *for* the brand (good) or kappa x
-    friend_weight *against* it (bad): a friend weighs more than an
-    advertisement, and bad news more than good. Hearing a story makes the
-    listener aware of the brand. Stories are all heard after everyone has
-    spoken, so a story heard this week is not retold this week.
+    bought: good if the promise held, bad if it broke. Stories are all heard
+    after everyone has spoken, so a story heard this week is not retold this
+    week.
+
+    Each story is taken in with probability ``listening`` (lambda_L). A
+    listener told m stories about brand c (good and bad together) becomes
+    aware of c with probability 1 - (1 - lambda_L)^m, the chance that at least
+    one got through, decided by the listener's one draw ``draws.listen[j]``
+    for the week (shared by all brands). The evidence is its expected value:
+    lambda_L x friend_weight *for* the brand per good story, lambda_L x kappa x
+    friend_weight *against* it per bad one: a friend weighs more than an
+    advertisement, and bad news more than good.
     """
     n_comp = pop.brand_r.shape[0]
     good = [[0] * pop.n for _ in range(n_comp)]
@@ -338,15 +344,27 @@ def word_of_mouth(pop: ConsumerPopulation, fresh: dict[tuple[int, int], int],
             else:
                 bad[c][listener] += 1
             tally["story"] += 1
+    lam = p["listening"]
     w = p["friend_weight"]
     for c in range(n_comp):
         for j in range(pop.n):
             if good[c][j]:
-                pop.brand_r[c, j] += w * good[c][j]
+                pop.brand_r[c, j] += lam * w * good[c][j]
             if bad[c][j]:
-                pop.brand_s[c, j] += p["asymmetry"] * w * bad[c][j]
-            if good[c][j] + bad[c][j] > 0:
+                pop.brand_s[c, j] += lam * p["asymmetry"] * w * bad[c][j]
+            told = good[c][j] + bad[c][j]
+            if told == 0:
+                continue
+            if draws.listen[j] < story_heard_probability(told, lam):
                 pop.aware[c, j] = True
+                tally["heard"] += 1
+            else:
+                tally["unheard"] += 1
+
+
+def story_heard_probability(stories: int, listening: float) -> float:
+    """Chance that at least one of ``stories`` stories gets through: 1 - (1 - lambda_L)^m."""
+    return 1.0 - (1.0 - listening) ** stories
 
 
 # --------------------------------------------------------------------------

@@ -41,12 +41,13 @@ def population(n: int, audiences: list[list[int]], *, persuasion: float | np.nda
 
 
 def quiet_draws(pop: ConsumerPopulation, **overrides: np.ndarray) -> WeekDraws:
-    """Draws under which every follower attends, nobody recognises, likes, shops or talks;
-    tests switch single mechanisms on through ``overrides``."""
+    """Draws under which every follower attends, nobody recognises, likes, shops or talks,
+    and every story told would be taken in; tests switch single mechanisms on through
+    ``overrides``."""
     n, f = pop.n, pop.follow_count
     base = dict(exposure=np.zeros(f), recognise=np.ones(f), like=np.ones(f),
                 in_market=np.ones(n), choice=np.zeros(n), quality=np.zeros(n),
-                talk=np.ones(n))
+                talk=np.ones(n), listen=np.zeros(n))
     base.update(overrides)
     return WeekDraws(**base)
 
@@ -223,6 +224,71 @@ def test_silent_buyers_tell_nobody() -> None:
     shop[0] = 0.0
     pop.week([], market(), quiet_draws(pop, in_market=shop), P)
     assert pop.aware[0].sum() == 1
+
+
+def _listening_world(n: int, stories: int) -> tuple[ConsumerPopulation, np.ndarray]:
+    """``stories`` tellers (consumers 0..stories-1), each tied to all ``n`` listeners
+    and to nobody else: every listener is told exactly ``stories`` stories."""
+    tellers = np.arange(stories)
+    listeners = np.arange(stories, stories + n)
+    src = np.repeat(tellers, n)
+    dst = np.tile(listeners, stories)
+    rows, cols = np.concatenate([src, dst]), np.concatenate([dst, src])
+    size = stories + n
+    friends = sp.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, cols)),
+                            shape=(size, size))
+    pop = population(size, [], friends=friends, persuasion=0.0)
+    pop.aware[0, tellers] = True
+    return pop, listeners
+
+
+@pytest.mark.parametrize("listening, stories", [(0.3, 1), (0.3, 3), (0.05, 4), (1.0, 2),
+                                                (0.0, 3)])
+def test_listening_awareness_and_evidence(listening: float, stories: int) -> None:
+    """Told m stories, a consumer becomes aware with probability 1 - (1 - listening)^m and
+    receives listening x friend_weight x m evidence (its expectation, not a draw).
+
+    The awareness share over 20,000 listeners must lie within 4 binomial standard
+    errors of the formula (a false alarm about once in 16,000 runs); at the bounds
+    listening = 1 and 0 the outcome is certain and is checked exactly.
+    """
+    n = 20_000
+    pop, listeners = _listening_world(n, stories)
+    shop, talk = np.ones(pop.n), np.ones(pop.n)
+    shop[:stories] = talk[:stories] = 0.0
+    p = {**P, "listening": listening, "experience_noise": 0.0}
+    draws = draw_week(np.random.default_rng(11), pop.n, 0)
+    draws.in_market, draws.talk, draws.choice = shop, talk, np.zeros(pop.n)
+    out = pop.week([], market(0.9), draws, p)
+    assert out.sales[0] == stories
+    expected = 1 - (1 - listening) ** stories
+    share = pop.aware[0, listeners].mean()
+    se = math.sqrt(expected * (1 - expected) / n)
+    assert abs(share - expected) <= 4 * se, (share, expected)
+    if listening in (0.0, 1.0):
+        assert share == expected
+    np.testing.assert_allclose(pop.brand_r[0, listeners],
+                               listening * P["friend_weight"] * stories * KEEP, rtol=1e-12)
+    assert (pop.brand_s[0, listeners] == 0).all()
+
+
+def test_listening_draw_decides_awareness_and_is_shared_by_brands() -> None:
+    """One draw per consumer and week: told one story about each of two brands, a
+    listener whose draw is below 1 - (1 - 0.4)^1 hears of both brands, one above
+    hears of neither."""
+    world, listeners = _listening_world(4, 2)
+    pop = population(world.n, [], friends=world.friends, persuasion=0.0, companies=2)
+    pop.aware[0, 0] = pop.aware[1, 1] = True  # teller 0 knows brand 0, teller 1 brand 1
+    shop, talk = np.ones(pop.n), np.ones(pop.n)
+    shop[:2] = talk[:2] = 0.0
+    listen = np.array([0.0, 0.0, 0.1, 0.39, 0.41, 0.9])
+    p = {**P, "listening": 0.4, "experience_noise": 0.0}
+    out = pop.week([], market(0.9, companies=2),
+                   quiet_draws(pop, in_market=shop, talk=talk, listen=listen), p)
+    assert out.sales.tolist() == [1, 1]
+    assert pop.aware[0, listeners].tolist() == [True, True, False, False]
+    assert pop.aware[1, listeners].tolist() == [True, True, False, False]
+    np.testing.assert_allclose(pop.brand_r[:, listeners], 0.4 * P["friend_weight"] * KEEP)
 
 
 # ------------------------------------------------------ forgetting, maturing
