@@ -103,6 +103,10 @@ class Company(mesa.Agent):
         self.responsibility: float = settings["responsibility"]
         self.price: float = settings["price"]
         self.crisis_weeks_left = 0
+        self.crisis_severity = 0.0
+        self.crisis_due: tuple[float, int] | None = None
+        self.crises: list[int] = []  # weeks at which a crisis started
+        self.disclosure_floor = 0.0  # set by a disclosure rule
         self.influencers: list[Influencer] = []
         # ledgers, one entry per week
         self.revenue: list[float] = []
@@ -120,7 +124,7 @@ class Company(mesa.Agent):
     def current_quality(self) -> float:
         """Quality a buyer gets this week (lower while a crisis lasts)."""
         if self.crisis_weeks_left > 0:
-            return max(0.0, self.quality - self.settings["crisis_severity"])
+            return max(0.0, self.quality - self.crisis_severity)
         return self.quality
 
     @property
@@ -144,7 +148,7 @@ class Company(mesa.Agent):
 
     # ------------------------------------------------------------------- week
     def step(self) -> None:
-        """Step 1 of the week: facts, feedback, crisis onset, shareholders, budget."""
+        """Step 2 of the week: facts, feedback, crisis onset, shareholders, budget."""
         rng = self.model.rng
         self._information_flow(rng)
         self._feedback(rng)
@@ -202,13 +206,57 @@ class Company(mesa.Agent):
             else:
                 inf.unanswered()
 
+    # ---------------------------------------------------------------- events
+    def schedule_crisis(self, severity: float, duration: int) -> None:
+        """A scandal will break this week (a scheduled event)."""
+        self.crisis_due = (severity, duration)
+
+    def change(self, changes: dict[str, Any]) -> None:
+        """New company settings from this week on (a scheduled ``change`` event).
+
+        Derived state follows: a new structure creates or removes the
+        liaison, a new strategy changes the deal of every influencer who
+        takes the company's deal, new hoarding or rivalry changes the
+        effective hoarding.
+        """
+        self.settings = {**self.settings, **changes}
+        s = self.settings
+        if "structure" in changes:
+            self.structure = s["structure"]
+            self.liaison = self.structure == "transversal"
+        if "strategy" in changes:
+            self.strategy = s["strategy"]
+            for inf in self.influencers:
+                if inf.takes_company_deal:
+                    inf.deal = self.strategy
+        self.hoarding = effective_hoarding(s["hoarding"], s["rivalry"], s["departments"])
+        for name in ("quality", "responsibility", "price"):
+            if name in changes:
+                setattr(self, name, s[name])
+        text = ", ".join(f"{k} = {v}" for k, v in changes.items())
+        kind = "strategy" if "strategy" in changes or "structure" in changes else "change"
+        self.model.log_event(self, kind, text)
+
+    def disclosure_rule(self, salience: float) -> None:
+        """From now on every paid post carries a disclosure at least this salient."""
+        self.disclosure_floor = max(self.disclosure_floor, salience)
+        self.model.log_event(self, "disclosure",
+                             f"disclosure rule: salience at least {salience:g}")
+
     def _crisis_onset(self, rng: np.random.Generator) -> None:
-        """A scheduled scandal starts in production; who learns of it in time?"""
+        """A scandal (scheduled by ``crisis_week`` or an event) starts in production.
+
+        Who learns of it in time to tell the audience first?
+        """
         if self.crisis_weeks_left > 0:
             self.crisis_weeks_left -= 1
-        if self.model.steps != self.settings["crisis_week"]:
+        if self.model.steps == self.settings["crisis_week"]:
+            self.crisis_due = (self.settings["crisis_severity"], self.settings["crisis_duration"])
+        if self.crisis_due is None:
             return
-        self.crisis_weeks_left = self.settings["crisis_duration"]
+        self.crisis_severity, self.crisis_weeks_left = self.crisis_due
+        self.crisis_due = None
+        self.crises.append(self.model.steps)
         self.model.log_event(self, "crisis", "a product scandal breaks")
         origin = min(PRODUCTION, self.departments.shape[0] - 1)
         contact_knows = self._contact_learns(origin, rng)

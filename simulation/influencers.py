@@ -90,6 +90,7 @@ class Influencer(mesa.Agent):
         self.engagement = engagement
         self.settings = settings
         self.deal = deal
+        self.takes_company_deal = True  # False when the role set its own deal
         self.knowledge = 0.0
         self.trust_r = 0.0
         self.trust_s = 0.0
@@ -144,7 +145,7 @@ class Influencer(mesa.Agent):
         return k * company.current_quality + (1 - k) * company.scripted_claim
 
     def step(self) -> Post | None:
-        """Step 2 of the week: publish what the deal pays for."""
+        """Step 3 of the week: publish what the deal pays for."""
         if not self.alive or self.posts <= 0:
             return None
         company = self.company
@@ -158,7 +159,8 @@ class Influencer(mesa.Agent):
             claim=self.claim(),
             scripted=not engaged,
             explained=engaged,
-            salience=s["disclosure_engaged"] if engaged else s["disclosure_billboard"],
+            salience=max(company.disclosure_floor,
+                         s["disclosure_engaged"] if engaged else s["disclosure_billboard"]),
         )
 
     def review(self, complaints: int) -> None:

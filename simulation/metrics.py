@@ -207,9 +207,8 @@ def summary(model: InfluenceModel, frame: pd.DataFrame | None = None) -> pd.Data
             "cost_per_trust_point": cost[company.name],
             "likes_vs_trust": vanity.loc[(company.name, "likes"), "trust_mean"],
         }
-        week = company.settings["crisis_week"]
-        if 0 < week <= model.steps:
-            rec = crisis_recovery(frame, company.name, week)
+        if company.crises:  # the first crisis of the run
+            rec = crisis_recovery(frame, company.name, company.crises[0])
             row["crisis_depth"] = rec["depth"]
             row["weeks_to_recover"] = rec["weeks_to_recover"]
         rows.append(row)

@@ -2,18 +2,21 @@
 
 Schedule of one week (one step), in order:
 
-1. Companies: product facts arise and spread through the departments; what
+1. Scheduled events of the week: a crisis is set to break, a company
+   changes its settings (strategy, structure, transparency ...), a
+   disclosure rule comes into force.
+2. Companies: product facts arise and spread through the departments; what
    reaches the influencers' contact is passed on (scaled by transparency);
-   engaged influencers' feedback may reach design; a scheduled crisis starts;
+   engaged influencers' feedback may reach design; a crisis starts;
    shareholders may force billboard deals; the budget is allocated.
-2. Influencers post what their deal pays for.
-3. Consumers (vectorised): exposure and evaluation, purchase, experience
+3. Influencers post what their deal pays for.
+4. Consumers (vectorised): exposure and evaluation, purchase, experience
    against claims, word of mouth, forgetting and maturation.
-4. Influencers review the week: complaints cost trust; some leave.
-5. Companies settle their books.
-6. Events: a crisis that broke this week reaches the public; followers of an
-   influencer who learned of it in time hear it first, honestly.
-7. Measurement.
+5. Influencers review the week: complaints cost trust; some leave.
+6. Companies settle their books.
+7. Crisis news: a crisis that broke this week reaches the public; followers
+   of an influencer who learned of it in time hear it first, honestly.
+8. Measurement.
 """
 
 from __future__ import annotations
@@ -101,6 +104,7 @@ class InfluenceModel(mesa.Model):
             deal = role.get("deal", "company")
             inf = Influencer(self, row, company, share, er, settings,
                              deal=company.strategy if deal == "company" else deal)
+            inf.takes_company_deal = deal == "company"
             company.influencers.append(inf)
             self.influencers.append(inf)
         rows = np.repeat(np.arange(len(audiences)), [a.size for a in audiences])
@@ -112,6 +116,7 @@ class InfluenceModel(mesa.Model):
     def step(self) -> None:
         """Advance the world by one week (see the module docstring for the order)."""
         p = self.params
+        self._scheduled_events()
         for company in self.companies:
             company.step()
         posts = [post for inf in self.influencers if (post := inf.step()) is not None]
@@ -133,11 +138,30 @@ class InfluenceModel(mesa.Model):
         metrics.measure(self)
         self.datacollector.collect(self)
 
+    def _scheduled_events(self) -> None:
+        """Step 1: this week's scheduled events (crisis, change, disclosure rule)."""
+        for event in self.params["events"]:
+            if event["week"] != self.steps:
+                continue
+            kind = event["kind"]
+            if kind == "disclosure":
+                targets = (self.companies if "company" not in event
+                           else [self.companies[event["company"]]])
+                for company in targets:
+                    company.disclosure_rule(event["salience"])
+                continue
+            company = self.companies[event["company"]]
+            if kind == "crisis":
+                company.schedule_crisis(event["severity"], event["duration"])
+            else:
+                company.change({k: v for k, v in event.items()
+                                if k not in ("week", "kind", "company")})
+
     def _crisis_news(self) -> None:
-        """Step 6: a crisis that broke this week reaches the public."""
+        """Step 7: a crisis that broke this week reaches the public."""
         pop = self.population
         for company in self.companies:
-            if company.settings["crisis_week"] != self.steps:
+            if not company.crises or company.crises[-1] != self.steps:
                 continue
             candid = []
             for inf in company.influencers:

@@ -330,6 +330,38 @@ INFLUENCER_ROLE_PARAMS: tuple[Param, ...] = (
        doc="Deal type of this influencer; 'company' takes the company's strategy."),
 )
 
+# --------------------------------------------------------------------------
+# Scheduled events
+# --------------------------------------------------------------------------
+#: What may happen at a scheduled week. A ``change`` event may also carry any
+#: company parameter in CHANGEABLE (a strategy change is ``strategy = "engaged"``).
+EVENT_KINDS = ("crisis", "change", "disclosure")
+
+EVENT_PARAMS: tuple[Param, ...] = (
+    _p("week", 1, "int", 1, 10_000, "week",
+       doc="Week at whose start the event happens (weeks count from 1)."),
+    _p("kind", "crisis", "choice", choices=EVENT_KINDS,
+       doc="crisis: a product scandal; change: new company settings (strategy, "
+           "structure, transparency ...); disclosure: a rule on paid-post disclosure."),
+    _p("company", 0, "int", 0, 1000,
+       doc="Company concerned (index, or its name in scenario files); a disclosure "
+           "rule without one applies to every company."),
+    _p("severity", 0.3, "float", 0.0, 1.0, "quality units",
+       doc="crisis: drop of true quality while it lasts (default: the company's crisis_severity)."),
+    _p("duration", 8, "int", 1, 520, "weeks",
+       doc="crisis: weeks the quality drop lasts (default: the company's crisis_duration)."),
+    _p("salience", 0.9, "float", 0.0, 1.0, "-",
+       doc="disclosure: smallest salience a paid post's disclosure may have from then on."),
+)
+
+#: Company parameters a ``change`` event may set during a run. The name is an
+#: identity, the number of departments fixes the organisation chart, and the
+#: crisis settings have their own event.
+CHANGEABLE: tuple[str, ...] = tuple(
+    p.name for p in COMPANY_PARAMS
+    if p.name not in ("name", "departments", "crisis_week", "crisis_severity",
+                      "crisis_duration"))
+
 DEFAULT_COMPANIES: tuple[dict[str, Any], ...] = (
     {"name": "Billboard Co", "structure": "siloed", "strategy": "billboard"},
     {"name": "Engaged Co", "structure": "transversal", "strategy": "engaged"},
@@ -339,7 +371,8 @@ WORLD = {p.name: p for p in WORLD_PARAMS}
 COMPANY = {p.name: p for p in COMPANY_PARAMS}
 INFLUENCER = {p.name: p for p in INFLUENCER_PARAMS}
 INFLUENCER_ROLE = {p.name: p for p in (*INFLUENCER_PARAMS, *INFLUENCER_ROLE_PARAMS)}
-GROUPS = ("companies", "influencer", "influencers")
+EVENT = {p.name: p for p in EVENT_PARAMS}
+GROUPS = ("companies", "influencer", "influencers", "events")
 
 
 def defaults() -> dict[str, Any]:
@@ -355,6 +388,7 @@ def defaults() -> dict[str, Any]:
     ]
     config["influencer"] = {p.name: p.default for p in INFLUENCER_PARAMS}
     config["influencers"] = []
+    config["events"] = []
     return config
 
 
@@ -408,6 +442,13 @@ def resolve(params: Mapping[str, Any] | None = None) -> dict[str, Any]:
                                  f"an integer in [0, {len(out['companies']) - 1}]")
         out["influencers"].append(role)
 
+    events = params.get("events", [])
+    if not isinstance(events, Sequence) or isinstance(events, str | bytes):
+        raise ParameterError("events", events, "a list of event tables")
+    out["events"] = [_resolve_event(entry, f"events[{i}]", out["companies"])
+                     for i, entry in enumerate(events)]
+    out["events"].sort(key=lambda e: e["week"])  # stable: same-week events keep their order
+
     if out["audience_min_share"] > out["audience_max_share"]:
         raise ParameterError("audience_min_share", out["audience_min_share"],
                              f"a number no larger than audience_max_share "
@@ -434,6 +475,68 @@ def _resolve_table(entry: Any, schema: Mapping[str, Param], path: str,
         table[name] = param.coerce(entry.get(name, table.get(name, param.default)),
                                    f"{path}.{name}")
     return table
+
+
+def _resolve_event(entry: Any, path: str, companies: Sequence[Mapping[str, Any]]
+                   ) -> dict[str, Any]:
+    """Validate one scheduled event; keep only the keys its kind uses.
+
+    A crisis gets its severity and duration filled from the company; a change
+    keeps the company parameters it sets, validated against the declaration.
+    """
+    if not isinstance(entry, Mapping):
+        raise ParameterError(path, entry, "a table with week, kind and what happens")
+    for key in ("week", "kind"):
+        if key not in entry:
+            raise ParameterError(f"{path}.{key}", None, EVENT[key].allowed())
+    kind = EVENT["kind"].coerce(entry["kind"], f"{path}.kind")
+    event: dict[str, Any] = {"week": EVENT["week"].coerce(entry["week"], f"{path}.week"),
+                             "kind": kind}
+    own = {"crisis": ("company", "severity", "duration"), "change": ("company",),
+           "disclosure": ("company", "salience")}[kind]
+    settable = CHANGEABLE if kind == "change" else ()
+    for key in entry:
+        if key not in ("week", "kind", *own, *settable):
+            allowed = ", ".join(("week", "kind", *own, *settable))
+            raise ParameterError(f"{path}.{key}", entry[key],
+                                 f"a key of a {kind} event ({allowed})")
+    if "company" in entry:
+        event["company"] = _company_index(entry["company"], f"{path}.company", companies)
+    elif kind != "disclosure":
+        raise ParameterError(f"{path}.company", None,
+                             "a company index or name (a crisis or change concerns one company)")
+    if kind == "crisis":
+        company = companies[event["company"]]
+        event["severity"] = EVENT["severity"].coerce(
+            entry.get("severity", company["crisis_severity"]), f"{path}.severity")
+        event["duration"] = EVENT["duration"].coerce(
+            entry.get("duration", company["crisis_duration"]), f"{path}.duration")
+    elif kind == "disclosure":
+        event["salience"] = EVENT["salience"].coerce(entry.get("salience", EVENT["salience"]
+                                                               .default), f"{path}.salience")
+    else:
+        changes = {k: COMPANY[k].coerce(v, f"{path}.{k}") for k, v in entry.items()
+                   if k in settable}
+        if not changes:
+            raise ParameterError(path, dict(entry),
+                                 "a change event setting at least one of " + ", ".join(settable))
+        event.update(changes)
+    return event
+
+
+def _company_index(value: Any, path: str, companies: Sequence[Mapping[str, Any]]) -> int:
+    """A company given by index or by name, as an index into ``companies``."""
+    names = [c["name"] for c in companies]
+    if isinstance(value, str) and not value.strip().lstrip("+-").isdigit():
+        if value in names:
+            return names.index(value)
+        raise ParameterError(path, value, "a company name (" + ", ".join(names)
+                             + f") or an index in [0, {len(names) - 1}]")
+    index = _parse_number(value, integer=True)
+    if index is None or not 0 <= index < len(names):
+        raise ParameterError(path, value, f"an integer in [0, {len(names) - 1}] or a company "
+                             "name (" + ", ".join(names) + ")")
+    return int(index)
 
 
 _PATH_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$")
@@ -505,7 +608,9 @@ def parameter_table() -> str:
     lines = []
     for title, params in (("World", WORLD_PARAMS), ("Company (per company)", COMPANY_PARAMS),
                           ("Influencer (defaults and per influencer)",
-                           (*INFLUENCER_PARAMS, *INFLUENCER_ROLE_PARAMS))):
+                           (*INFLUENCER_PARAMS, *INFLUENCER_ROLE_PARAMS)),
+                         ("Scheduled event (per event; a change also takes company parameters)",
+                          EVENT_PARAMS)):
         lines += [f"### {title}", "", "| name | default | allowed | unit | meaning |",
                   "|---|---|---|---|---|"]
         for p in params:

@@ -162,7 +162,10 @@ def test_claims(model: InfluenceModel) -> None:
     assert en.claim() == pytest.approx(engaged.quality), "knowing all, tell the truth"
     en.knowledge = 0.25
     assert en.claim() == pytest.approx(0.25 * engaged.quality + 0.75 * engaged.scripted_claim)
-    engaged.crisis_weeks_left = 2
+    engaged.schedule_crisis(0.3, 2)
+    engaged.model.steps += 1  # the crisis breaks at the start of the next week
+    engaged._crisis_onset(engaged.model.rng)
+    assert engaged.crises == [engaged.model.steps]
     en.speaks_first = True
     assert en.claim() == pytest.approx(engaged.current_quality)
     assert engaged.current_quality < engaged.quality
