@@ -1,0 +1,244 @@
+"""Scenario comparison: derived seeds, honest statistics, identical files whatever the workers."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as scipy_stats
+
+from simulation import parameters
+from simulation.compare import (
+    COMPARE_FILES,
+    HEADLINE,
+    KEYS,
+    METRICS,
+    CompareResult,
+    checkpoint_table,
+    compare,
+    compare_record,
+    default_checkpoints,
+    figure,
+    plan,
+    render_files,
+)
+from simulation.parameters import ParameterError
+from simulation.seeds import derive_seed
+
+TINY = parameters.set_path(parameters.defaults(), "consumers", 200)
+SILOED = parameters.set_path(TINY, "companies[1].structure", "siloed")
+SCENARIOS = [("base", TINY), ("silo", SILOED)]
+STEPS = 6
+SOURCES = [{"name": "base", "ref": "base", "source": None, "title": "Base"},
+           {"name": "silo", "ref": "silo", "source": None, "title": "Siloed"}]
+
+
+@pytest.fixture(scope="module")
+def result() -> CompareResult:
+    return compare(SCENARIOS, replicates=3, steps=STEPS, seed=5)
+
+
+# ---------------------------------------------------------------- plan and seeds
+def test_plan_derives_each_seed_from_root_config_and_replicate():
+    jobs = plan(SCENARIOS, replicates=3, steps=STEPS, seed=5)
+    assert [(j.label, j.replicate) for j in jobs] == [
+        ("base", 0), ("base", 1), ("base", 2), ("silo", 0), ("silo", 1), ("silo", 2)]
+    for job in jobs:
+        config = dict(SCENARIOS)[job.label]
+        assert job.config == parameters.resolve(config)
+        assert job.seed == derive_seed(5, parameters.resolve(config), job.replicate)
+        assert job.steps == STEPS
+    assert len({j.seed for j in jobs}) == len(jobs)
+
+
+def test_a_partial_config_gets_the_seeds_of_its_resolved_form():
+    partial = plan([("p", {"consumers": 200})], replicates=2, steps=1, seed=9)
+    full = plan([("p", parameters.resolve({"consumers": 200}))], replicates=2, steps=1, seed=9)
+    assert [j.seed for j in partial] == [j.seed for j in full]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"replicates": 0}, "replicates"), ({"steps": 0}, "steps"), ({"seed": -1}, "seed"),
+    ({"seed": 2**64}, "seed"), ({"replicates": 2.0}, "replicates"),
+])
+def test_plan_refuses_bad_counts(kwargs, message):
+    arguments = {"replicates": 2, "steps": 3, "seed": 1, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        plan(SCENARIOS, **arguments)
+
+
+def test_plan_refuses_repeated_or_empty_labels_and_bad_configs():
+    with pytest.raises(ValueError, match="repeated: base"):
+        plan([("base", TINY), ("base", SILOED)], replicates=1, steps=1, seed=0)
+    with pytest.raises(ValueError, match="label"):
+        plan([(" ", TINY)], replicates=1, steps=1, seed=0)
+    with pytest.raises(ValueError, match="no scenarios"):
+        plan([], replicates=1, steps=1, seed=0)
+    with pytest.raises(ParameterError, match="consumers"):
+        plan([("bad", {"consumers": 1})], replicates=1, steps=1, seed=0)
+
+
+# ---------------------------------------------------------------- statistics
+def test_runs_hold_every_replicate_week_and_company(result):
+    runs = result.runs
+    companies = len(TINY["companies"])
+    assert len(runs) == 2 * 3 * (STEPS + 1) * companies
+    counts = runs.groupby(["scenario", "company", "step"]).size()
+    assert (counts == 3).all()
+    per_run = runs.groupby(["scenario", "replicate"])["seed"].nunique()
+    assert (per_run == 1).all()
+    assert runs["seed"].tolist() == [s for j in result.jobs for s in
+                                     [j.seed] * ((STEPS + 1) * companies)]
+
+
+def test_stats_match_a_direct_computation(result):
+    runs, table = result.runs, result.stats
+    assert set(table["metric"]) == set(METRICS)
+    assert len(table) == runs.groupby(list(KEYS)).ngroups * len(METRICS)
+    checked = 0
+    for scenario in ("base", "silo"):
+        for company in ("Billboard Co", "Engaged Co"):
+            for step in (1, STEPS):
+                for metric in ("trust_mean", "likes", "profit_cumulative"):
+                    values = runs.loc[(runs["scenario"] == scenario)
+                                      & (runs["company"] == company)
+                                      & (runs["step"] == step), metric].to_numpy(float)
+                    row = table[(table["scenario"] == scenario) & (table["company"] == company)
+                                & (table["step"] == step) & (table["metric"] == metric)]
+                    assert len(row) == 1
+                    row = row.iloc[0]
+                    mean, sd = values.mean(), values.std(ddof=1)
+                    half = scipy_stats.t.ppf(0.975, len(values) - 1) * sd / math.sqrt(3)
+                    assert row["n"] == 3
+                    assert row["mean"] == pytest.approx(mean, rel=1e-12, abs=1e-12)
+                    assert row["sd"] == pytest.approx(sd, rel=1e-12, abs=1e-12)
+                    assert row["lo"] == pytest.approx(mean - half, rel=1e-12, abs=1e-12)
+                    assert row["hi"] == pytest.approx(mean + half, rel=1e-12, abs=1e-12)
+                    checked += 1
+    assert checked == 24
+
+
+def test_one_replicate_has_means_but_no_intervals():
+    single = compare([("base", TINY)], replicates=1, steps=2, seed=1)
+    assert (single.stats["n"] == 1).all()
+    assert single.stats[["sd", "half_width", "lo", "hi"]].isna().all().all()
+    table = checkpoint_table(single.stats, [2])
+    assert "[-, -]" in table
+
+
+def test_same_config_under_two_labels_gives_the_same_runs():
+    twin = compare([("a", TINY), ("b", TINY)], replicates=2, steps=3, seed=4)
+    a = twin.runs[twin.runs["scenario"] == "a"].drop(columns="scenario").reset_index(drop=True)
+    b = twin.runs[twin.runs["scenario"] == "b"].drop(columns="scenario").reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b)
+
+
+# ---------------------------------------------------------------- determinism
+def test_worker_count_changes_neither_frames_nor_file_bytes(result):
+    calls: list[tuple[int, int]] = []
+    parallel = compare(SCENARIOS, replicates=3, steps=STEPS, seed=5, workers=2,
+                       progress=lambda done, total: calls.append((done, total)))
+    pd.testing.assert_frame_equal(result.runs, parallel.runs, check_exact=True)
+    pd.testing.assert_frame_equal(result.stats, parallel.stats, check_exact=True)
+    assert calls[-1] == (6, 6) and len(calls) == 6
+    serial_files = render_files(result, compare_record(result, seed=5, checkpoints=[STEPS],
+                                                       sources=SOURCES), "t")
+    parallel_files = render_files(parallel, compare_record(parallel, seed=5,
+                                                           checkpoints=[STEPS],
+                                                           sources=SOURCES), "t")
+    assert list(serial_files) == list(COMPARE_FILES)
+    for name in COMPARE_FILES:
+        assert serial_files[name] == parallel_files[name], name
+
+
+def test_rendering_twice_gives_the_same_bytes(result):
+    record = compare_record(result, seed=5, checkpoints=[STEPS], sources=SOURCES)
+    assert render_files(result, record) == render_files(result, record)
+
+
+def test_parquet_files_read_back_as_the_frames(result, tmp_path):
+    files = render_files(result, compare_record(result, seed=5, checkpoints=[STEPS],
+                                                sources=SOURCES))
+    for name, frame in (("runs", result.runs), ("summary", result.stats)):
+        (tmp_path / f"{name}.parquet").write_bytes(files[f"{name}.parquet"])
+        back = pd.read_parquet(tmp_path / f"{name}.parquet")
+        pd.testing.assert_frame_equal(back, frame, check_dtype=False, check_exact=True)
+        (tmp_path / f"{name}.csv").write_bytes(files[f"{name}.csv"])
+        from_csv = pd.read_csv(tmp_path / f"{name}.csv")
+        assert list(from_csv.columns) == list(frame.columns)
+        assert len(from_csv) == len(frame)
+
+
+# ---------------------------------------------------------------- the record
+def test_record_lists_arguments_and_every_runs_seed(result):
+    record = compare_record(result, seed=5, checkpoints=[1, STEPS], sources=SOURCES)
+    assert record["arguments"] == {"scenarios": ["base", "silo"], "replicates": 3,
+                                   "steps": STEPS, "seed": 5, "checkpoints": [1, STEPS]}
+    assert [(r["scenario"], r["replicate"], r["seed"]) for r in record["runs"]] == [
+        (j.label, j.replicate, j.seed) for j in result.jobs]
+    assert [s["name"] for s in record["scenarios"]] == ["base", "silo"]
+    assert record["scenarios"][1]["config"]["companies"][1]["structure"] == "siloed"
+    assert {"python", "numpy", "mesa", "pandas"} <= set(record["versions"])
+    assert "workers" not in str(record["arguments"])
+
+
+# ---------------------------------------------------------------- table and figure
+def _parse(value: str) -> tuple[float, float, float]:
+    match = re.fullmatch(r"(-?[\d.]+) \[(-?[\d.]+), (-?[\d.]+)\]", value)
+    assert match, value
+    return tuple(float(g) for g in match.groups())
+
+
+def test_checkpoint_table_prints_mean_and_interval(result):
+    text = checkpoint_table(result.stats, [2, STEPS])
+    blocks = text.split("\n\n")
+    assert [b.splitlines()[0] for b in blocks] == ["base (3 replicates)", "silo (3 replicates)"]
+    runs = result.runs
+    for block, scenario in zip(blocks, ("base", "silo"), strict=True):
+        header, _, *rows = block.splitlines()[1:]
+        assert header.split()[:3] == ["company", "week", "trust"]
+        assert len(rows) == 2 * 2
+        for line in rows:
+            cells = re.split(r"\s{2,}", line.strip())
+            company, week = cells[0], int(cells[1])
+            values = runs[(runs["scenario"] == scenario) & (runs["company"] == company)
+                          & (runs["step"] == week)]
+            for cell, metric, decimals in zip(cells[2:], HEADLINE, (3, 1, 1, 0), strict=True):
+                mean, lo, hi = _parse(cell)
+                x = values[metric].to_numpy(float)
+                half = scipy_stats.t.ppf(0.975, 2) * x.std(ddof=1) / math.sqrt(3)
+                tolerance = 0.5 * 10**-decimals + 1e-9
+                assert abs(mean - x.mean()) <= tolerance, (scenario, company, week, metric)
+                assert abs(lo - (x.mean() - half)) <= tolerance
+                assert abs(hi - (x.mean() + half)) <= tolerance
+
+
+def test_default_checkpoints_stay_within_the_run():
+    assert default_checkpoints(156) == (12, 52, 156)
+    assert default_checkpoints(60) == (12, 52, 60)
+    assert default_checkpoints(5) == (5,)
+
+
+def test_figure_has_one_panel_per_metric_and_a_line_per_scenario_and_company(result):
+    fig = figure(result.stats, ("trust_mean", "sales", "likes"))
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == 3
+    for ax in panels:
+        assert len(ax.lines) == 2 * 2
+        colours = {line.get_color() for line in ax.lines}
+        styles = {line.get_linestyle() for line in ax.lines}
+        assert len(colours) == 2 and len(styles) == 2
+    with pytest.raises(ValueError, match="nope"):
+        figure(result.stats, ("nope",))
+
+
+def test_compare_name_is_both_the_api_and_the_command():
+    import click
+
+    assert isinstance(compare, click.Command) and compare.name == "compare"
+    small = compare([("base", TINY)], replicates=2, steps=1, seed=3)
+    assert isinstance(small, CompareResult)
+    assert np.isfinite(small.stats["mean"]).any()
