@@ -169,9 +169,10 @@ def find(ref: str | os.PathLike[str], *, relative_to: Path | None = None) -> Pat
 def _label(path: Path) -> str:
     """How a file is named in messages: relative to the working folder when it can be."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive (Windows)
         return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 # --------------------------------------------------------------------------

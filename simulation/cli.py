@@ -296,9 +296,20 @@ def cli() -> None:
     """Influence marketing world: billboard deals against engaged relationships."""
 
 
+def load_scenario(ref: str | None) -> Any:
+    """The scenario ``ref`` names (None: the default world), or a one-line usage error."""
+    import scenarios
+
+    try:
+        return scenarios.load("default" if ref is None else ref)
+    except scenarios.ScenarioError as error:
+        raise _fail(str(error)) from None
+
+
 @cli.command()
-@click.option("--steps", type=_Integer(1), default=DEFAULT_STEPS, show_default=True,
-              help="Weeks to simulate.")
+@click.argument("scenario", required=False, metavar="[NAME|FILE]")
+@click.option("--steps", type=_Integer(1), default=None,
+              help="Weeks to simulate  [default: the scenario's weeks, 156 for the default].")
 @click.option("--seed", type=_Integer(0), default=DEFAULT_SEED, show_default=True,
               help="Random seed: the same seed and parameters give the same run.")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", callback=_parse_sets,
@@ -308,15 +319,19 @@ def cli() -> None:
               default=None, help="Folder for timeseries.csv, run.json and trust.png.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no notes on stderr.")
 @click.pass_context
-def run(ctx: click.Context, steps: int, seed: int, sets: list[tuple[str, str]],
-        out: Path | None, quiet: bool) -> None:
-    """Run the default world and print a summary per company.
+def run(ctx: click.Context, scenario: str | None, steps: int | None, seed: int,
+        sets: list[tuple[str, str]], out: Path | None, quiet: bool) -> None:
+    """Run a scenario (by default the default world) and print a summary per company.
 
+    NAME is a shipped scenario (see `influence scenarios list`), FILE a
+    scenario file of your own; --set changes parameters on top of it.
     Everything is checked before the first week runs; files are written only
     when the run has finished, each one atomically.
     """
+    chosen = load_scenario(scenario)
+    steps = chosen.weeks if steps is None else steps
     try:
-        config = build_config(sets)
+        config = build_config(sets, base=chosen.config)
     except ParameterError as error:
         raise _fail(str(error)) from None
     if out is not None:
@@ -338,6 +353,7 @@ def run(ctx: click.Context, steps: int, seed: int, sets: list[tuple[str, str]],
     table = summarise(model, frame)
 
     companies = len(config["companies"])
+    click.echo(f"{chosen.title} ({chosen.name})")
     click.echo(f"{config['consumers']:,} consumers, {companies} companies, "
                f"{len(model.influencers)} influencers, {steps} weeks, seed {seed}")
     click.echo(format_summary(table))
@@ -362,6 +378,148 @@ def _isatty(stream: Any) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
+
+
+@cli.group(cls=OneLineErrorGroup)
+def scenarios() -> None:
+    """The scenario library: list, read and check the named scenarios."""
+
+
+@scenarios.command("list")
+def scenarios_list() -> None:
+    """One line per shipped scenario: name, title and what it shows."""
+    import scenarios as library
+
+    rows = []
+    for name in library.names():
+        try:
+            found = library.load(name)
+        except library.ScenarioError as error:
+            rows.append((name, f"(cannot be loaded: {error})", ""))
+            continue
+        rows.append((name, found.title, found.summary))
+    width = max((len(r[0]) for r in rows), default=0)
+    title_width = max((len(r[1]) for r in rows), default=0)
+    for name, title, summary in rows:
+        click.echo(f"{name.ljust(width)}  {title.ljust(title_width)}  {summary}".rstrip())
+
+
+@scenarios.command("show")
+@click.argument("scenario", metavar="NAME|FILE")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+              help="Language of the teaching text.")
+@click.option("--all", "show_all", is_flag=True,
+              help="List every resolved parameter, not only those that differ from the defaults.")
+def scenarios_show(scenario: str, lang: str, show_all: bool) -> None:
+    """The teaching text of a scenario and its resolved parameters."""
+    found = load_scenario(scenario)
+    click.echo(format_scenario(found, lang=lang, show_all=show_all))
+
+
+@scenarios.command("check")
+@click.argument("refs", nargs=-1, metavar="[NAME|FILE ...]")
+@click.option("--seeds", type=_Integer(1), default=None,
+              help="Number of seeds (1, 2, ... N)  [default: the claims' default seeds].")
+def scenarios_check(refs: tuple[str, ...], seeds: int | None) -> None:
+    """Run scenarios and say whether each claim their text makes holds.
+
+    Without arguments, every shipped scenario. Exit status 1 if a claim fails.
+    """
+    import scenarios as library
+    from scenarios import claims
+
+    chosen = [load_scenario(ref) for ref in (refs or library.names())]
+    seed_list = claims.DEFAULT_SEEDS if seeds is None else tuple(range(1, seeds + 1))
+    failed = 0
+    for found in chosen:
+        click.echo(f"{found.name}: {found.title}")
+        results = claims.check(found, seed_list)
+        if not results:
+            click.echo("  (makes no checked claim)")
+        for result in results:
+            mark = "holds " if result.holds else "FAILS "
+            failed += not result.holds
+            click.echo(f"  {mark} {result.text}  [{result.detail}; "
+                       f"{result.agreeing}/{result.runs} runs agree]")
+    if failed:
+        raise SystemExit(1)
+
+
+def format_scenario(found: Any, *, lang: str = "en", show_all: bool = False) -> str:
+    """A scenario as plain text: teaching text, lesson, parameters, events and claims."""
+    import textwrap
+
+    text = found.text(lang)
+
+    def wrap(text: str, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
+        return textwrap.wrap(text, width=88, initial_indent=initial_indent,
+                             subsequent_indent=subsequent_indent)
+
+    heads = {"en": ("What it shows", "How it works", "Things to notice", "Things to try",
+                    "Lesson", "week", "Watch", "Ask", "Then"),
+             "fr": ("Ce que montre ce scénario", "Comment ça marche", "À remarquer",
+                    "À essayer", "Leçon", "semaine", "Regarder", "Demander", "Ensuite")}[lang]
+    lines = [f"{text['title']} ({found.name})", text["summary"], f"source: {found.source}", ""]
+    teaching = text["teaching"]
+    for key, head in zip(("what", "how"), heads[:2], strict=True):
+        if teaching.get(key):
+            lines += [head, *wrap(" ".join(teaching[key].split())), ""]
+    for key, head in zip(("notice", "try"), heads[2:4], strict=True):
+        if teaching.get(key):
+            lines.append(head)
+            for item in teaching[key]:
+                lines += wrap(" ".join(item.split()), initial_indent="- ",
+                                   subsequent_indent="  ")
+            lines.append("")
+    if text["lesson"]:
+        lines.append(heads[4])
+        for step in text["lesson"]:
+            lines.append(f"  {heads[5]} {step['week']}")
+            for key, head in zip(("watch", "ask", "try"), heads[6:], strict=True):
+                lines += wrap(f"{head}: {step[key]}", initial_indent="    ",
+                                   subsequent_indent="      ")
+        lines.append("")
+    lines += [f"Parameters ({'all' if show_all else 'differences from the defaults'}), "
+              f"{found.weeks} weeks"]
+    lines += [f"  {path} = {value}" for path, value in
+              _parameter_lines(found.config, show_all)]
+    if found.config["events"]:
+        lines.append("Events")
+        names = [c["name"] for c in found.config["companies"]]
+        for event in found.config["events"]:
+            rest = {k: v for k, v in event.items() if k not in ("week", "kind", "company")}
+            who = names[event["company"]] if "company" in event else "every company"
+            detail = ", ".join(f"{k} = {v}" for k, v in rest.items())
+            lines.append(f"  week {event['week']}: {event['kind']} at {who}: {detail}")
+    if found.expect:
+        lines.append("Claims (checked by `influence scenarios check`)")
+        lines += [f"  - {claim['text']}" for claim in found.expect]
+    return "\n".join(lines)
+
+
+def _parameter_lines(config: Mapping[str, Any], show_all: bool) -> list[tuple[str, Any]]:
+    """Parameter paths and values, skipping those equal to the defaults unless ``show_all``."""
+    base = parameters.defaults()
+    company_default = {p.name: p.default for p in parameters.COMPANY_PARAMS}
+    out = []
+    for p in parameters.WORLD_PARAMS:
+        if show_all or config[p.name] != base[p.name]:
+            out.append((p.name, config[p.name]))
+    for i, company in enumerate(config["companies"]):
+        reference = {**company_default, **(base["companies"][i]
+                                           if i < len(base["companies"]) else {})}
+        for key, value in company.items():
+            if show_all or key == "name" or value != reference.get(key):
+                out.append((f"companies[{i}].{key}", value))
+    for key, value in config["influencer"].items():
+        if show_all or value != base["influencer"][key]:
+            out.append((f"influencer.{key}", value))
+    for i, role in enumerate(config["influencers"]):
+        for key, value in role.items():
+            if show_all or key in ("company", "audience_share", "deal") \
+                    or value != config["influencer"].get(key):
+                out.append((f"influencers[{i}].{key}", value))
+    return out
 
 
 @cli.command()
