@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -248,7 +249,10 @@ def _read(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise ScenarioError(label, "", "bytes that are not UTF-8", "a UTF-8 TOML file") from None
     except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(label, "", f"malformed TOML ({error})", "a valid TOML file") from None
+        where = re.search(r"\s*\(at (line \d+, column \d+|end of document)\)$", str(error))
+        what = str(error)[:where.start()] if where else str(error)
+        raise ScenarioError(label, where.group(1) if where else "", f"malformed TOML: {what}",
+                            "a valid TOML file") from None
 
 
 def merge(base: Mapping[str, Any], raw: Mapping[str, Any]) -> dict[str, Any]:
