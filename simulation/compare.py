@@ -422,7 +422,7 @@ class CompareCommand(click.Command):
 
 @click.command(name="compare", cls=CompareCommand)
 @click.argument("refs", metavar="NAME|FILE...", nargs=-1, required=True)
-@click.option("--replicates", "-r", type=_Integer(1), default=DEFAULT_REPLICATES,
+@click.option("--replicates", type=_Integer(1), default=DEFAULT_REPLICATES,
               show_default=True, help="Runs per scenario, each from its own derived seed.")
 @click.option("--steps", type=_Integer(1), default=None,
               help="Weeks per run.  [default: the longest scenario's recommended weeks]")
@@ -432,7 +432,7 @@ class CompareCommand(click.Command):
 @click.option("--out", type=click.Path(path_type=Path, file_okay=True, dir_okay=True),
               default=None, help="Folder for runs/summary (Parquet and CSV), compare.png "
                                  "and compare.json.")
-@click.option("--workers", "-w", type=_Integer(1), default=1, show_default=True,
+@click.option("--workers", type=_Integer(1), default=1, show_default=True,
               help="Processes to run in; the results do not depend on it.")
 @click.option("--checkpoints", default=None, metavar="WEEKS",
               help="Weeks of the printed table, e.g. 12,52,156.  [default: those of 12,52,156 "
@@ -477,7 +477,8 @@ def compare(refs: tuple[str, ...], replicates: int, steps: int | None, seed: int
         runs = run_jobs(jobs, workers=workers)
     result = CompareResult(runs=runs, stats=confidence(runs, KEYS, METRICS), jobs=tuple(jobs))
 
-    click.echo(f"{len(loaded)} scenarios x {replicates} replicates, {steps} weeks, seed {seed}; "
+    plural = "scenario" if len(loaded) == 1 else "scenarios"
+    click.echo(f"{len(loaded)} {plural} x {replicates} replicates, {steps} weeks, seed {seed}; "
                "mean [95% confidence interval]")
     click.echo()
     click.echo(checkpoint_table(result.stats, weeks))

@@ -242,3 +242,149 @@ def test_compare_name_is_both_the_api_and_the_command():
     small = compare([("base", TINY)], replicates=2, steps=1, seed=3)
     assert isinstance(small, CompareResult)
     assert np.isfinite(small.stats["mean"]).any()
+
+
+# ---------------------------------------------------------------- command line
+BASE_TOML = """
+title = "Tiny base"
+weeks = 3
+[world]
+consumers = 200
+"""
+
+SILO_TOML = """
+title = "Tiny, both siloed"
+extends = "base.toml"
+weeks = 4
+[[companies]]
+[[companies]]
+structure = "siloed"
+"""
+
+
+@pytest.fixture
+def files(tmp_path):
+    (tmp_path / "base.toml").write_text(BASE_TOML)
+    (tmp_path / "silo.toml").write_text(SILO_TOML)
+    return tmp_path
+
+
+def invoke(*args: str):
+    from click.testing import CliRunner
+
+    from simulation.cli import cli
+
+    return CliRunner().invoke(cli, list(args), prog_name="influence")
+
+
+def _summary_cell(summary: pd.DataFrame, scenario: str, company: str, week: int,
+                  metric: str) -> pd.Series:
+    row = summary[(summary["scenario"] == scenario) & (summary["company"] == company)
+                  & (summary["step"] == week) & (summary["metric"] == metric)]
+    assert len(row) == 1
+    return row.iloc[0]
+
+
+def test_command_prints_the_table_and_writes_every_file(files):
+    import json
+
+    out = files / "out"
+    result = invoke("compare", str(files / "base.toml"), str(files / "silo.toml"),
+                    "--replicates", "3", "--seed", "8", "--out", str(out),
+                    "--checkpoints", "1,4")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(COMPARE_FILES)
+
+    # Steps default to the longest scenario's weeks (4), every run has weeks 0..4.
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert runs["step"].max() == 4 and runs["step"].min() == 0
+    assert runs.groupby(["scenario", "replicate"]).ngroups == 2 * 3
+
+    record = json.loads((out / "compare.json").read_text())
+    assert record["arguments"]["steps"] == 4
+    assert record["arguments"]["checkpoints"] == [1, 4]
+    assert [s["name"] for s in record["scenarios"]] == ["base", "silo"]
+    assert record["scenarios"][1]["source"] == str((files / "silo.toml").resolve())
+    assert record["scenarios"][1]["config"]["companies"][1]["structure"] == "siloed"
+    seeds = {(r["scenario"], r["replicate"]): r["seed"] for r in record["runs"]}
+    for (scenario, replicate), seed in seeds.items():
+        config = record["scenarios"][["base", "silo"].index(scenario)]["config"]
+        assert seed == derive_seed(8, config, replicate)
+        assert set(runs.loc[(runs["scenario"] == scenario)
+                            & (runs["replicate"] == replicate), "seed"]) == {seed}
+
+    # The printed intervals are those of summary.csv, rounded.
+    summary = pd.read_csv(out / "summary.csv")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("2 scenarios x 3 replicates, 4 weeks, seed 8")
+    rows = [line for line in lines if re.match(r"(Billboard|Engaged) Co\s", line)]
+    assert len(rows) == 2 * 2 * 2
+    scenario_of_row = ["base"] * 4 + ["silo"] * 4
+    for line, scenario in zip(rows, scenario_of_row, strict=True):
+        cells = re.split(r"\s{2,}", line.strip())
+        company, week = cells[0], int(cells[1])
+        assert week in (1, 4)
+        for cell, metric, decimals in zip(cells[2:], HEADLINE, (3, 1, 1, 0), strict=True):
+            mean, lo, hi = _parse(cell)
+            expected = _summary_cell(summary, scenario, company, week, metric)
+            for got, key in ((mean, "mean"), (lo, "lo"), (hi, "hi")):
+                assert abs(got - expected[key]) <= 0.5 * 10**-decimals + 1e-9, (line, key)
+
+
+def test_command_files_are_byte_identical_for_one_and_two_workers(files):
+    outputs = {}
+    for workers in ("1", "2"):
+        out = files / f"out{workers}"
+        result = invoke("compare", str(files / "base.toml"), str(files / "silo.toml"),
+                        "--replicates", "2", "--steps", "3", "--seed", "3",
+                        "--workers", workers, "--out", str(out))
+        assert result.exit_code == 0, result.output
+        outputs[workers] = ({name: (out / name).read_bytes() for name in COMPARE_FILES},
+                            result.stdout)
+    for name in COMPARE_FILES:
+        assert outputs["1"][0][name] == outputs["2"][0][name], name
+    assert outputs["1"][1] == outputs["2"][1]
+
+
+@pytest.mark.parametrize(("args", "pattern"), [
+    (["nosuch"], r"^error: nosuch: got 'nosuch'; allowed: a shipped scenario"),
+    (["{d}/missing.toml"], r"^error: .*missing\.toml: got .*; allowed: a readable scenario"),
+    (["{d}/broken.toml"], r"^error: .*broken\.toml: .*got .*; allowed: a valid TOML file$"),
+    (["{d}/base.toml", "{d}/base.toml"],
+     r"^error: NAME\|FILE: got 'base' more than once; allowed: distinct scenarios"),
+    (["{d}/base.toml", "--replicates", "0"],
+     r"^error: --replicates: got '0'; allowed: an integer >= 1$"),
+    (["{d}/base.toml", "--workers", "0"],
+     r"^error: --workers: got '0'; allowed: an integer >= 1$"),
+    (["{d}/base.toml", "--steps", "0"], r"^error: --steps: got '0'; allowed: an integer >= 1$"),
+    (["{d}/base.toml", "--seed", str(2**64)],
+     r"^error: --seed: got 18446744073709551616; allowed: an integer in \[0, 2\*\*64 - 1\]$"),
+    (["{d}/base.toml", "--checkpoints", "0,3"],
+     r"^error: --checkpoints: got '0,3'; allowed: comma-separated weeks in \[1, 3\]"),
+    (["{d}/base.toml", "--checkpoints", "4"],
+     r"^error: --checkpoints: got '4'; allowed: comma-separated weeks in \[1, 3\]"),
+    (["{d}/base.toml", "--steps", "5", "--checkpoints", "2,x"],
+     r"^error: --checkpoints: got '2,x'; allowed: comma-separated weeks in \[1, 5\]"),
+    (["{d}/base.toml", "--out", "{d}/base.toml"],
+     r"^error: --out: got '.*base\.toml', which is a file; allowed: a folder path$"),
+])
+def test_command_bad_input_is_one_line_and_exit_2(files, args, pattern):
+    (files / "broken.toml").write_text("title = \n")
+    out = files / "never"
+    args = [a.replace("{d}", str(files)) for a in args]
+    if "--out" not in args:
+        args += ["--out", str(out)]
+    result = invoke("compare", *args)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert re.search(pattern, lines[0]), lines[0]
+    assert not out.exists()
+
+
+def test_command_needs_a_scenario():
+    result = invoke("compare")
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
