@@ -135,7 +135,7 @@ def run_jobs(jobs: Sequence[Job], workers: int = 1,
         raise ValueError("no jobs to run")
     total = len(jobs)
     frames: list[pd.DataFrame | None] = [None] * total
-    if workers == 1:
+    if min(workers, total) == 1:  # one process is enough: skip the pool's start-up
         for index, job in enumerate(jobs):
             frames[index] = run_job(job)
             if progress is not None:
