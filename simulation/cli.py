@@ -364,7 +364,9 @@ def run(ctx: click.Context, scenario: str | None, steps: int | None, seed: int,
         given = ctx.obj.get("argv", []) if isinstance(ctx.obj, dict) else sys.argv[1:]
         argv = [ctx.find_root().info_name or "influence", *given]
         try:
-            written = write_run(out, model, frame, table, argv)
+            written = write_run(out, model, frame, table, argv,
+                                scenario={"name": chosen.name, "title": chosen.title,
+                                          "source": str(chosen.source)})
         except OSError as error:
             click.echo(f"error: --out: cannot write {str(out)!r}: {error.strerror or error}",
                        err=True)

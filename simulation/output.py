@@ -217,7 +217,8 @@ def jsonable(value: Any) -> Any:
 
 
 def run_record(model: InfluenceModel, summary: pd.DataFrame, argv: Sequence[str],
-               created: _dt.datetime | None = None) -> dict[str, Any]:
+               created: _dt.datetime | None = None,
+               scenario: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Everything needed to know what a run was and to run it again.
 
     Args:
@@ -226,6 +227,7 @@ def run_record(model: InfluenceModel, summary: pd.DataFrame, argv: Sequence[str]
         argv: The command line, program name first (kept as a list and as one
             shell-quoted string to paste into a terminal).
         created: Timestamp (UTC now when None).
+        scenario: What was run (``name``, ``title``, ``source``), if a scenario.
 
     Returns:
         A JSON-ready mapping.
@@ -235,6 +237,7 @@ def run_record(model: InfluenceModel, summary: pd.DataFrame, argv: Sequence[str]
         "created": created.isoformat(timespec="seconds"),
         "command": list(argv),
         "command_line": shlex.join(argv),
+        "scenario": dict(scenario) if scenario else None,
         "seed": model.seed,
         "steps": int(model.steps),
         "parameters": model.params,
@@ -245,20 +248,25 @@ def run_record(model: InfluenceModel, summary: pd.DataFrame, argv: Sequence[str]
 
 
 def render_run(model: InfluenceModel, frame: pd.DataFrame, summary: pd.DataFrame,
-               argv: Sequence[str]) -> dict[str, bytes]:
+               argv: Sequence[str], scenario: Mapping[str, Any] | None = None
+               ) -> dict[str, bytes]:
     """Render the three run files in memory, in :data:`RUN_FILES` order."""
     from .plotting import trust_figure_png
 
     csv = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    record = json.dumps(run_record(model, summary, argv), indent=2, allow_nan=False)
-    png = trust_figure_png(frame, model.events,
-                           title=f"{model.params['consumers']:,} consumers, seed {model.seed}")
+    record = json.dumps(run_record(model, summary, argv, scenario=scenario), indent=2,
+                        allow_nan=False)
+    title = f"{model.params['consumers']:,} consumers, seed {model.seed}"
+    if scenario:
+        title = f"{scenario['title']}: {title}"
+    png = trust_figure_png(frame, model.events, title=title)
     return {"timeseries.csv": csv, "run.json": (record + "\n").encode("utf-8"),
             "trust.png": png}
 
 
 def write_run(out_dir: str | os.PathLike[str], model: InfluenceModel, frame: pd.DataFrame,
-              summary: pd.DataFrame, argv: Sequence[str]) -> list[Path]:
+              summary: pd.DataFrame, argv: Sequence[str],
+              scenario: Mapping[str, Any] | None = None) -> list[Path]:
     """Write a finished run's files into ``out_dir``, all or nothing.
 
     Args:
@@ -268,8 +276,9 @@ def write_run(out_dir: str | os.PathLike[str], model: InfluenceModel, frame: pd.
         frame: Its tidy frame (``model.timeseries()``).
         summary: Its per-company summary.
         argv: The command line, program name first, recorded in run.json.
+        scenario: What was run (``name``, ``title``, ``source``), if a scenario.
 
     Returns:
         Paths of the written files.
     """
-    return atomic_write_many(out_dir, render_run(model, frame, summary, argv))
+    return atomic_write_many(out_dir, render_run(model, frame, summary, argv, scenario))

@@ -59,7 +59,8 @@ def test_run_prints_summary_and_writes_nothing_without_out(runner, tmp_path, mon
     monkeypatch.chdir(tmp_path)
     result = invoke(runner, "run", *SMALL, "--seed", "3")
     assert result.exit_code == 0, result.stderr
-    lines = result.stdout.splitlines()
+    title, *lines = result.stdout.splitlines()
+    assert title == "Billboard or relationship? (default)"
     assert lines[0].startswith("300 consumers, 2 companies")
     assert "8 weeks, seed 3" in lines[0]
     header = lines[1].split()
@@ -77,7 +78,7 @@ def test_summary_shows_crisis_columns_only_when_a_crisis_happened(runner):
     assert plain.exit_code == crisis.exit_code == 0
     assert "crisis depth" not in plain.stdout
     assert "crisis depth" in crisis.stdout
-    lines = crisis.stdout.splitlines()
+    lines = crisis.stdout.splitlines()[1:]
     header = re.split(r"\s{2,}", lines[1].strip())
     rows = {cells[0]: dict(zip(header, cells, strict=True))
             for cells in (re.split(r"\s{2,}", line.strip()) for line in lines[3:])}
@@ -95,6 +96,8 @@ def test_out_writes_the_three_files(runner, tmp_path):
     record = _strict_json(out / "run.json")
     assert record["seed"] == 5
     assert record["steps"] == 8
+    assert record["scenario"]["name"] == "default"
+    assert record["scenario"]["title"] == "Billboard or relationship?"
     assert record["parameters"] == parameters.resolve({"consumers": 300})
     assert record["command"][0] == "influence"
     assert record["command"][1:] == ["run", *SMALL, "--seed", "5", "--out", str(out)]
@@ -134,7 +137,7 @@ def test_set_influencer_roles_replaces_generated_audiences(runner, tmp_path):
                     "--set", "influencers[0].audience_share=0.05",
                     "--set", "influencers[1].company=1")
     assert result.exit_code == 0, result.stderr
-    assert "2 influencers" in result.stdout.splitlines()[0]
+    assert "2 influencers" in result.stdout.splitlines()[1]
     roles = _strict_json(out / "run.json")["parameters"]["influencers"]
     assert [r["company"] for r in roles] == [0, 1]
     assert roles[0]["audience_share"] == 0.05
