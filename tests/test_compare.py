@@ -388,3 +388,17 @@ def test_command_needs_a_scenario():
     assert result.exit_code == 2
     assert result.stderr.strip().startswith("error: ")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_progress_bar_goes_to_stderr_and_quiet_silences_it(files, monkeypatch):
+    import simulation.compare as module
+
+    monkeypatch.setattr(module, "_isatty", lambda stream: True)
+    shown = invoke("compare", str(files / "base.toml"), "--replicates", "2", "--steps", "2")
+    assert shown.exit_code == 0, shown.output
+    assert shown.stderr.startswith("runs")  # click prints the label only off a terminal
+    assert "runs" not in shown.stdout.splitlines()[0]
+    quiet = invoke("compare", str(files / "base.toml"), "--replicates", "2", "--steps", "2",
+                   "--quiet")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    assert quiet.stdout == shown.stdout
