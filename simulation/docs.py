@@ -50,16 +50,29 @@ def render_odd(text: str) -> str:
             end marker comes before the start marker: rewriting would then
             guess where the table belongs and might delete prose.
     """
-    for marker in (START, END):
+    return replace_block(text, START, END, table_block())
+
+
+def replace_block(text: str, start_marker: str, end_marker: str, block: str) -> str:
+    """Return ``text`` with everything from ``start_marker`` to ``end_marker`` set to ``block``.
+
+    ``block`` must carry both markers itself, so that applying the function
+    twice gives the same text as applying it once.
+
+    Raises:
+        ValueError: when a marker is missing, appears more than once, or the
+            end marker comes before the start marker.
+    """
+    for marker in (start_marker, end_marker):
         count = text.count(marker)
         if count != 1:
             raise ValueError(f"{marker!r} must appear exactly once in the document; "
                              f"found {count}")
-    start = text.index(START)
-    end = text.index(END)
+    start = text.index(start_marker)
+    end = text.index(end_marker)
     if end < start:
-        raise ValueError(f"{END!r} comes before {START!r}")
-    return text[:start] + table_block() + text[end + len(END):]
+        raise ValueError(f"{end_marker!r} comes before {start_marker!r}")
+    return text[:start] + block + text[end + len(end_marker):]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
