@@ -1,0 +1,546 @@
+"""Experiment specs: a TOML file that says what to run, checked before anything runs.
+
+A spec names a base scenario, the parameters to vary (by their key path in the
+model's one declaration, :mod:`simulation.parameters`), a design, the number
+of replicates and weeks, what to keep of each run and a root seed::
+
+    title = "Transparency against budget"
+    scenario = "default"            # a shipped scenario or a path (relative to this file)
+    seed = 1
+    replicates = 3
+    weeks = 52
+
+    [set]                           # fixed changes on top of the scenario, path = value
+    consumers = 500
+
+    [design]
+    kind = "grid"                   # grid | lhs | sobol | morris
+    # samples = 64                  # lhs: points; sobol: base samples N; morris: trajectories
+    # levels = 4                    # morris: grid levels
+
+    [[parameters]]
+    path = "companies[1].transparency"
+    values = [0.2, 0.5, 0.8]        # or range = [0.0, 1.0] (with steps = 5 in a grid)
+
+    [outputs]
+    every = 4                       # keep the time series every 4 weeks (0: only the end)
+    end = true                      # add run-level summaries to the final week's rows
+    metrics = ["trust_mean", "sales"]
+
+A file may hold several sweeps as ``[[experiments]]`` tables (each with a
+``name``); top-level keys are their defaults. ``[[hypotheses]]`` tables
+(:mod:`experiments.hypotheses`) say how to judge claims from the runs.
+
+Every mistake is reported as one line naming the file, the key path, the
+value and what is allowed, like scenario files::
+
+    experiments/mine.toml: parameters[0].range: got [1, 0]; allowed: [low, high] with low < high
+
+:func:`load` returns a :class:`Spec`; :meth:`Spec.runs` lists every run with
+its configuration and seed, from :func:`simulation.seeds.derive_seed` keyed by
+the run's resolved configuration and replicate, so the same run gets the same
+seed whoever runs it and in whatever order.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from simulation import parameters
+from simulation.metrics import COLUMNS
+from simulation.parameters import ParameterError
+from simulation.seeds import MAX_KEY, canonical_json, derive_seed
+
+#: Design kinds and what each needs.
+DESIGNS = ("grid", "lhs", "sobol", "morris")
+
+#: Numeric columns of the model's tidy frame (what a sweep can keep).
+SERIES_METRICS = tuple(c for c in COLUMNS if c not in ("step", "company", "structure",
+                                                        "strategy"))
+
+#: Run-level summaries added to the final rows when ``outputs.end`` is true.
+SUMMARY_METRICS = ("billboard_share", "cum_impressions", "cum_likes", "cum_sales", "cum_spend",
+                   "likes_vs_trust", "likes_vs_sales", "impressions_vs_trust",
+                   "crisis_depth", "weeks_to_recover")
+
+TOP_KEYS = ("title", "description", "scenario", "seed", "replicates", "weeks", "set", "design",
+            "parameters", "outputs", "analysis", "experiments", "hypotheses")
+EXPERIMENT_KEYS = ("name", "description", "scenario", "replicates", "weeks", "set", "design",
+                   "parameters", "outputs")
+PARAMETER_KEYS = ("path", "paths", "name", "values", "range", "steps")
+DESIGN_KEYS = ("kind", "samples", "levels")
+OUTPUT_KEYS = ("every", "end", "metrics")
+ANALYSIS_KEYS = ("outputs",)
+
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+
+
+class SpecError(ValueError):
+    """A spec that cannot be run; the message is one line naming the file and key path."""
+
+    def __init__(self, file: str | os.PathLike[str], path: str, value: Any,
+                 allowed: str) -> None:
+        self.file = str(file)
+        self.path = path
+        self.value = value
+        self.allowed = allowed
+        where = f"{self.file}: {path}" if path else self.file
+        super().__init__(f"{where}: got {value!r}; allowed: {allowed}")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One varied parameter.
+
+    Attributes:
+        name: Column name in the results (letters, digits, ``_``).
+        paths: Parameter paths set to the value (usually one; several move together,
+            e.g. both companies' budgets).
+        values: Explicit levels (a grid, or a factor crossed with a sampled design).
+        low: Lower end of a range (sampled designs, or a grid with ``steps``).
+        high: Upper end of a range.
+        kind: The declared kind of the (first) path: ``float``, ``int``, ``choice``...
+        steps: Levels of a range in a grid (None otherwise).
+    """
+
+    name: str
+    paths: tuple[str, ...]
+    values: tuple[Any, ...] | None
+    low: float | None
+    high: float | None
+    kind: str
+    steps: int | None = None
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """One sweep: a base configuration, a design over its parameters, replicates."""
+
+    name: str
+    scenario: str
+    base: dict[str, Any] = field(repr=False)
+    parameters: tuple[Parameter, ...]
+    design: str
+    samples: int
+    levels: int
+    replicates: int
+    weeks: int
+    every: int
+    end: bool
+    metrics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run of a sweep: which point of which experiment, which replicate, which seed.
+
+    Attributes:
+        run_id: File-safe unique name: ``<experiment>__p<point>__r<replicate>``.
+        experiment: Experiment name.
+        point: Index of the design point in the experiment.
+        sample: Index of the sampled point (shared by the levels of crossed factors).
+        replicate: Repetition number at that point.
+        values: The varied parameters' values, by column name.
+        config: The resolved model configuration.
+        seed: ``derive_seed(root seed, config, replicate)``.
+        weeks: Weeks to simulate.
+        every: Keep the series every ``every`` weeks (0: only the final week).
+        end: Add run-level summaries to the final rows.
+        metrics: Columns of the model's frame to keep.
+    """
+
+    run_id: str
+    experiment: str
+    point: int
+    sample: int
+    replicate: int
+    values: dict[str, Any]
+    config: dict[str, Any] = field(repr=False)
+    seed: int
+    weeks: int
+    every: int
+    end: bool
+    metrics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A loaded, validated spec.
+
+    Attributes:
+        title: Title for reports.
+        source: The file.
+        raw: The parsed TOML (what the manifest records).
+        seed: Root seed.
+        experiments: The sweeps, in file order.
+        hypotheses: The ``[[hypotheses]]`` tables, validated.
+        analysis_outputs: Metrics the sensitivity analysis and heatmaps look at.
+    """
+
+    title: str
+    source: Path
+    raw: dict[str, Any] = field(repr=False)
+    seed: int
+    experiments: tuple[Experiment, ...]
+    hypotheses: tuple[dict[str, Any], ...]
+    analysis_outputs: tuple[str, ...]
+
+    def experiment(self, name: str) -> Experiment:
+        """The experiment called ``name``."""
+        for experiment in self.experiments:
+            if experiment.name == name:
+                return experiment
+        raise KeyError(name)
+
+    def runs(self) -> list[Run]:
+        """Every run, experiment by experiment, point by point, replicate by replicate."""
+        from .designs import points
+
+        out: list[Run] = []
+        for experiment in self.experiments:
+            for index, (sample, values) in enumerate(points(experiment, self.seed)):
+                config = configure(experiment, values)
+                for replicate in range(experiment.replicates):
+                    out.append(Run(
+                        run_id=f"{experiment.name}__p{index:05d}__r{replicate:03d}",
+                        experiment=experiment.name, point=index, sample=sample,
+                        replicate=replicate, values=dict(values), config=config,
+                        seed=derive_seed(self.seed, config, replicate), weeks=experiment.weeks,
+                        every=experiment.every, end=experiment.end, metrics=experiment.metrics))
+        return out
+
+    def digest(self) -> str:
+        """SHA-256 of what the sweep computes: every run's id, configuration, seed and outputs.
+
+        Two spellings of the same sweep have the same digest; any change that
+        would change a result (a value, a weeks count, the base scenario's
+        file) changes it.
+        """
+        h = hashlib.sha256()
+        for run in self.runs():
+            h.update(canonical_json({"id": run.run_id, "config": run.config, "seed": run.seed,
+                                     "weeks": run.weeks, "every": run.every, "end": run.end,
+                                     "metrics": list(run.metrics), "values": run.values,
+                                     "sample": run.sample}).encode("ascii"))
+        h.update(canonical_json({"hypotheses": list(self.hypotheses),
+                                 "analysis": list(self.analysis_outputs)}).encode("ascii"))
+        return h.hexdigest()
+
+
+def configure(experiment: Experiment, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The resolved configuration of one design point: the base with the values set."""
+    config = copy.deepcopy(experiment.base)
+    for parameter in experiment.parameters:
+        for path in parameter.paths:
+            config = parameters.set_path(config, path, values[parameter.name])
+    return parameters.resolve(config)
+
+
+# --------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------
+def load(path: str | os.PathLike[str]) -> Spec:
+    """Read and validate a spec file.
+
+    Raises:
+        SpecError: one line naming the file, the key path, the value and what is allowed.
+    """
+    source = Path(path)
+    label = _label(source)
+    if not source.is_file():
+        raise SpecError(label, "", str(path), "a readable experiment spec (.toml file)")
+    try:
+        raw = tomllib.loads(source.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise SpecError(label, "", "bytes that are not UTF-8", "a UTF-8 TOML file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SpecError(label, "", f"malformed TOML: {error}", "a valid TOML file") from None
+    return parse(raw, source)
+
+
+def parse(raw: Mapping[str, Any], source: Path) -> Spec:
+    """Validate a parsed spec (see :func:`load`); ``source`` anchors relative paths."""
+    label = _label(source)
+    _known(raw, TOP_KEYS, "", label)
+    title = raw.get("title", source.stem)
+    _string(title, "title", label)
+    seed = _integer(raw.get("seed", 0), "seed", label, 0, MAX_KEY)
+    defaults = {k: raw[k] for k in EXPERIMENT_KEYS if k in raw and k != "name"}
+    tables = raw.get("experiments")
+    if tables is None:
+        tables, prefix = [{"name": "main"}], ""
+    else:
+        if not isinstance(tables, list) or not tables or not all(
+                isinstance(t, dict) for t in tables):
+            raise SpecError(label, "experiments", tables, "a non-empty list of [[experiments]]")
+        prefix = "experiments"
+    experiments = []
+    for i, table in enumerate(tables):
+        where = f"{prefix}[{i}]." if prefix else ""
+        _known(table, EXPERIMENT_KEYS, where.rstrip("."), label)
+        merged = {**copy.deepcopy(defaults), **copy.deepcopy(table)}
+        if "set" in table and "set" in defaults:
+            merged["set"] = {**defaults["set"], **table["set"]}
+        experiments.append(_experiment(merged, where, table, label, source))
+    seen: set[str] = set()
+    for i, experiment in enumerate(experiments):
+        if experiment.name in seen:
+            raise SpecError(label, f"experiments[{i}].name", experiment.name,
+                            "a name no other experiment has")
+        seen.add(experiment.name)
+    analysis = raw.get("analysis", {})
+    _table(analysis, "analysis", label)
+    _known(analysis, ANALYSIS_KEYS, "analysis", label)
+    every_metric = (*SERIES_METRICS, *SUMMARY_METRICS)
+    outputs = analysis.get("outputs", ["trust_mean", "profit_cumulative"])
+    _metric_list(outputs, "analysis.outputs", label, every_metric)
+    from .hypotheses import check_hypotheses
+
+    hypotheses = check_hypotheses(raw.get("hypotheses", []), {e.name: e for e in experiments},
+                                  label, SpecError)
+    return Spec(title=title, source=source, raw=dict(raw), seed=seed,
+                experiments=tuple(experiments), hypotheses=hypotheses,
+                analysis_outputs=tuple(outputs))
+
+
+def _experiment(merged: dict[str, Any], where: str, own: Mapping[str, Any], label: str,
+                source: Path) -> Experiment:
+    def at(key: str) -> str:
+        # A key the experiment table sets is reported there; an inherited one at the top.
+        return f"{where}{key}" if key in own else key
+
+    name = merged.get("name", "main")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise SpecError(label, at("name"), name,
+                        "a name of letters, digits, - and _ starting with a letter")
+    scenario_ref = merged.get("scenario", "default")
+    _string(scenario_ref, at("scenario"), label)
+    import scenarios
+
+    ref: str | Path = scenario_ref
+    if scenario_ref.endswith(".toml") or "/" in scenario_ref:
+        ref = (source.parent / scenario_ref) if not Path(scenario_ref).is_absolute() \
+            else Path(scenario_ref)
+    try:
+        scenario = scenarios.load(ref)
+    except scenarios.ScenarioError as error:
+        raise SpecError(label, at("scenario"), scenario_ref,
+                        f"a shipped scenario or a scenario file ({error})") from None
+    replicates = _integer(merged.get("replicates", 1), at("replicates"), label, 1, 10_000)
+    weeks = _integer(merged.get("weeks", scenario.weeks), at("weeks"), label, 1, 10_000)
+
+    base = copy.deepcopy(scenario.config)
+    fixed = merged.get("set", {})
+    _table(fixed, at("set"), label)
+    for path, value in fixed.items():
+        try:
+            base = parameters.set_path(base, path, value)
+        except ParameterError as error:
+            raise SpecError(label, f"{at('set')}.{path}", value, error.allowed) from None
+    try:
+        base = parameters.resolve(base)
+    except ParameterError as error:
+        raise SpecError(label, f"{at('set')}.{error.path}", error.value, error.allowed) from None
+
+    design = merged.get("design", {})
+    _table(design, at("design"), label)
+    _known(design, DESIGN_KEYS, at("design"), label)
+    kind = design.get("kind", "grid")
+    if kind not in DESIGNS:
+        raise SpecError(label, f"{at('design')}.kind", kind, "one of " + ", ".join(DESIGNS))
+    samples = _integer(design.get("samples", 0 if kind == "grid" else 8),
+                       f"{at('design')}.samples", label, 0 if kind == "grid" else 1, 1_000_000)
+    levels = _integer(design.get("levels", 4), f"{at('design')}.levels", label, 2, 100)
+
+    tables = merged.get("parameters", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise SpecError(label, at("parameters"), tables, "a list of [[parameters]] tables")
+    varied = [_parameter(t, f"{at('parameters')}[{i}]", label, base, kind)
+              for i, t in enumerate(tables)]
+    columns = [p.name for p in varied]
+    for i, column in enumerate(columns):
+        if columns.index(column) != i:
+            raise SpecError(label, f"{at('parameters')}[{i}].name", column,
+                            "a column name no other parameter has")
+    if kind in ("sobol", "morris") and (len(varied) < 2
+                                        or any(p.values is not None for p in varied)):
+        raise SpecError(label, at("parameters"), [p.name for p in varied],
+                        f"at least two parameters, each with a range, for a {kind} design")
+    if kind == "lhs" and not any(p.values is None for p in varied):
+        raise SpecError(label, at("parameters"), [p.name for p in varied],
+                        "at least one parameter with a range for an lhs design")
+    if kind == "sobol" and samples & (samples - 1):
+        raise SpecError(label, f"{at('design')}.samples", samples,
+                        "a power of 2 for a sobol design (the Sobol sequence is balanced then)")
+    if kind == "grid" and design.get("samples"):
+        raise SpecError(label, f"{at('design')}.samples", design["samples"],
+                        "no samples for a grid (its size is the product of the levels)")
+
+    outputs = merged.get("outputs", {})
+    _table(outputs, at("outputs"), label)
+    _known(outputs, OUTPUT_KEYS, at("outputs"), label)
+    every = _integer(outputs.get("every", 0), f"{at('outputs')}.every", label, 0, weeks)
+    end = outputs.get("end", True)
+    if not isinstance(end, bool):
+        raise SpecError(label, f"{at('outputs')}.end", end, "true or false")
+    metrics = outputs.get("metrics", list(SERIES_METRICS))
+    _metric_list(metrics, f"{at('outputs')}.metrics", label, SERIES_METRICS)
+    experiment = Experiment(name=name, scenario=str(scenario.source), base=base,
+                            parameters=tuple(varied), design=kind, samples=samples,
+                            levels=levels, replicates=replicates, weeks=weeks, every=every,
+                            end=end, metrics=tuple(metrics))
+    # Every design point must be a valid configuration: check them all now, not mid-sweep.
+    from .designs import points
+
+    for _, values in points(experiment, 0):
+        try:
+            configure(experiment, values)
+        except ParameterError as error:
+            raise SpecError(label, at("parameters"), values,
+                            f"values the model accepts ({error})") from None
+    return experiment
+
+
+def _parameter(table: Mapping[str, Any], where: str, label: str, base: Mapping[str, Any],
+               design: str) -> Parameter:
+    _known(table, PARAMETER_KEYS, where, label)
+    if ("path" in table) == ("paths" in table):
+        raise SpecError(label, f"{where}.path", table.get("path", table.get("paths")),
+                        "exactly one of path (a parameter path) or paths (a list of them)")
+    paths = [table["path"]] if "path" in table else table["paths"]
+    if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
+        raise SpecError(label, f"{where}.paths", paths, "a non-empty list of parameter paths")
+    key = "path" if "path" in table else "paths"
+    declared = []
+    for path in paths:
+        param = _declared(path, base)
+        if param is None:
+            raise SpecError(label, f"{where}.{key}", path,
+                            "a parameter path like consumers, companies[1].transparency or "
+                            "influencer.churn_threshold (see `influence params`)")
+        declared.append(param)
+    kinds = {p.kind for p in declared}
+    if len(kinds) > 1:
+        raise SpecError(label, f"{where}.paths", paths, "paths of parameters of one kind")
+    param = declared[0]
+    name = table.get("name", re.sub(r"\W+", "_", paths[0]).strip("_"))
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) \
+            or name in _RESERVED:
+        raise SpecError(label, f"{where}.name", name,
+                        "a column name of letters, digits and _ (not a result column)")
+    if ("values" in table) == ("range" in table):
+        raise SpecError(label, where, {k: table[k] for k in ("values", "range") if k in table},
+                        "exactly one of values = [...] or range = [low, high]")
+    if "values" in table:
+        values = table["values"]
+        if not isinstance(values, list) or not values:
+            raise SpecError(label, f"{where}.values", values, "a non-empty list of values")
+        checked = []
+        for j, value in enumerate(values):
+            try:
+                checked.append(param.coerce(value, paths[0]))
+            except ParameterError as error:
+                raise SpecError(label, f"{where}.values[{j}]", value, error.allowed) from None
+        if len(set(map(repr, checked))) != len(checked):
+            raise SpecError(label, f"{where}.values", values, "distinct values")
+        if "steps" in table:
+            raise SpecError(label, f"{where}.steps", table["steps"], "steps only with a range")
+        return Parameter(name, tuple(paths), tuple(checked), None, None, param.kind)
+    bounds = table["range"]
+    if param.kind not in ("float", "int"):
+        raise SpecError(label, f"{where}.range", bounds,
+                        f"values = [...] for a {param.kind} parameter ({param.allowed()})")
+    if (not isinstance(bounds, list) or len(bounds) != 2
+            or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
+            or not bounds[0] < bounds[1]):
+        raise SpecError(label, f"{where}.range", bounds, "[low, high] with low < high")
+    for j, bound in enumerate(bounds):
+        try:
+            param.coerce(bound, paths[0]) if param.kind == "float" else param.coerce(
+                int(bound), paths[0])
+        except ParameterError as error:
+            raise SpecError(label, f"{where}.range[{j}]", bound, error.allowed) from None
+    if design == "grid":
+        steps = table.get("steps")
+        if steps is None or isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
+            raise SpecError(label, f"{where}.steps", steps,
+                            "an integer >= 2 (levels of a range in a grid)")
+    elif "steps" in table:
+        raise SpecError(label, f"{where}.steps", table["steps"],
+                        f"no steps in a {design} design (it samples the range)")
+    return Parameter(name, tuple(paths), None, float(bounds[0]), float(bounds[1]), param.kind,
+                     table.get("steps"))
+
+
+#: Column names a parameter cannot take: they are result columns.
+_RESERVED = frozenset({"experiment", "point", "sample", "replicate", "seed", "run_id",
+                       "final", *COLUMNS, *SUMMARY_METRICS})
+
+
+def _declared(path: str, base: Mapping[str, Any]) -> parameters.Param | None:
+    """The declared parameter a path names, or None (the path is tried on the base)."""
+    try:
+        parts = parameters._split_path(path)
+    except ParameterError:
+        return None
+    if len(parts) == 1 and isinstance(parts[0], str):
+        return parameters.WORLD.get(parts[0])
+    if parts[0] == "influencer" and len(parts) == 2:
+        return parameters.INFLUENCER.get(parts[1])
+    if parts[0] in ("companies", "influencers") and len(parts) == 3 \
+            and isinstance(parts[1], int) and isinstance(parts[2], str):
+        if parts[1] >= len(base[parts[0]]):
+            return None
+        schema = parameters.COMPANY if parts[0] == "companies" else parameters.INFLUENCER_ROLE
+        return schema.get(parts[2])
+    return None
+
+
+# --------------------------------------------------------------------------
+# Small checks
+# --------------------------------------------------------------------------
+def _label(path: Path) -> str:
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def _known(table: Mapping[str, Any], keys: Sequence[str], where: str, label: str) -> None:
+    for key, value in table.items():
+        if key not in keys:
+            path = f"{where}.{key}" if where else key
+            raise SpecError(label, path, value, "a known key (" + ", ".join(keys) + ")")
+
+
+def _table(value: Any, where: str, label: str) -> None:
+    if not isinstance(value, dict):
+        raise SpecError(label, where, value, f"a table ([{where}])")
+
+
+def _string(value: Any, where: str, label: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError(label, where, value, "a non-empty string")
+
+
+def _integer(value: Any, where: str, label: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise SpecError(label, where, value, f"an integer in [{low}, {high}]")
+    return value
+
+
+def _metric_list(value: Any, where: str, label: str, allowed: Sequence[str]) -> None:
+    if not isinstance(value, list) or not value:
+        raise SpecError(label, where, value, "a non-empty list of metric names")
+    for j, metric in enumerate(value):
+        if metric not in allowed:
+            raise SpecError(label, f"{where}[{j}]", metric, "one of " + ", ".join(allowed))
