@@ -3,8 +3,11 @@ PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.1
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+ASSETS := $(VENV)/.ui-assets
+UI_HOST ?= 127.0.0.1
+UI_PORT ?= 8765
 
-.PHONY: run test bench lint docs clean
+.PHONY: install run world test bench lint docs clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "python3.12 not found: install Python 3.12 or set PYTHON=..."; exit 1; }
@@ -13,14 +16,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test,ui,experiments]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# The web UI's JavaScript and CSS, fetched once with npm so the UI works offline.
+$(ASSETS): $(STAMP)
+	$(BIN)/python -m simulation.ui.assets
+	touch $(ASSETS)
 
-## make run: the default world (billboard vs engaged) for 156 weeks, summary and figure.
-run: $(STAMP)
+install: $(STAMP) $(ASSETS)
+
+## make run: install and serve the web UI at http://127.0.0.1:8765 (loopback only).
+run: install
+	$(BIN)/influence ui --host $(UI_HOST) --port $(UI_PORT)
+
+## make world: the default world (billboard vs engaged) for 156 weeks, summary and figure.
+world: $(STAMP)
 	$(BIN)/influence run --steps 156 --seed 42 --out results/default
 
 ## make test: install and run the whole suite.
-test: $(STAMP)
+test: install
 	$(BIN)/ruff check simulation scenarios tests benchmarks
 	$(BIN)/python -m pytest -q
 
