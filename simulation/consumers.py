@@ -29,6 +29,10 @@ import scipy.sparse as sp
 
 from .trust import expected_trust, forget
 
+#: Word of mouth switches from gathering the tellers' ties to one sparse product over
+#: all ties once the tellers hold more than 1 / FULL_PRODUCT_SHARE of them.
+FULL_PRODUCT_SHARE = 8
+
 
 @dataclass(frozen=True)
 class Post:
@@ -322,18 +326,41 @@ class ConsumerPopulation:
         who has not heard of c becomes aware at rate about lambda_L x (tellers).
         With lambda_L = 1 every story is heard, whatever the draw.
 
-        Only the few consumers who talk this week enter the product, and only
-        those who hear someone are updated: the result is that of the full
-        product ``friends @ stories`` (for a friends matrix with sorted indices,
-        as built, the same terms added in the same order), without a pass over
-        every tie and every consumer each week.
+        In a usual week only the few consumers who talk enter the product, and
+        only those who hear someone are updated: the result is that of the full
+        product ``friends @ stories`` without a pass over every tie and every
+        consumer. When the tellers hold a large share of the ties (a complete
+        graph, a market where everyone buys), the full sparse product is the
+        faster way to the same counts.
         """
         talks = draws.talk < p["word_of_mouth"]
         tellers = np.flatnonzero(talks & (fresh != 0).any(axis=0))
         if tellers.size == 0:
             return
+        listen = self._listeners
+        reach = int((listen.indptr[tellers + 1] - listen.indptr[tellers]).sum())
+        if reach * FULL_PRODUCT_SHARE >= listen.nnz:
+            hearers, heard = self._stories_by_product(fresh, tellers)
+        else:
+            hearers, heard = self._stories_by_gather(fresh, tellers)
+        n_comp = fresh.shape[0]
+        good, bad = heard[:n_comp], heard[n_comp:]
+        lam = p["listening"]
+        w = p["friend_weight"]
+        self.brand_r[:, hearers] += lam * w * good
+        self.brand_s[:, hearers] += lam * p["asymmetry"] * w * bad
+        take_in = 1.0 - (1.0 - lam) ** (good + bad)
+        self.aware[:, hearers] |= draws.listen[None, hearers] < take_in
+
+    def _stories_by_gather(self, fresh: np.ndarray,
+                           tellers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Stories heard, touching only the tellers' ties: for a week when few talk.
+
+        Returns the hearers (sorted) and a (2 x companies, hearers) array of the good
+        stories then the bad ones each hearer was told about each brand.
+        """
         told = fresh[:, tellers]
-        stories = np.concatenate([told > 0, told < 0]).T.astype(np.float32)
+        stories = np.concatenate([told > 0, told < 0]).T.astype(np.float64)
         # Every tie of every teller, teller by teller: who listens, and to which teller.
         listen = self._listeners
         tie, owner = _row_entries(listen.indptr, tellers)
@@ -341,20 +368,29 @@ class ConsumerPopulation:
         hearing = np.zeros(self.n, dtype=bool)
         hearing[listeners] = True
         hearers = np.flatnonzero(hearing)
-        # The hearers' rows of friends @ stories: the same products, added in the same order.
-        heard = np.zeros((hearers.size, stories.shape[1]),
-                         dtype=np.result_type(listen.dtype, stories.dtype))
-        np.add.at(heard, np.searchsorted(hearers, listeners),
-                  listen.data[tie, None] * stories[owner])
-        heard = heard.astype(np.float64)  # counts are exact in float32; evidence is not
-        n_comp = fresh.shape[0]
-        good, bad = heard[:, :n_comp].T, heard[:, n_comp:].T
-        lam = p["listening"]
-        w = p["friend_weight"]
-        self.brand_r[:, hearers] += lam * w * good
-        self.brand_s[:, hearers] += lam * p["asymmetry"] * w * bad
-        take_in = 1.0 - (1.0 - lam) ** (good + bad)
-        self.aware[:, hearers] |= draws.listen[None, hearers] < take_in
+        # The hearers' rows of friends @ stories: the same products, added in the same order
+        # (bincount sums its weights in input order, in float64).
+        row = np.searchsorted(hearers, listeners)
+        tie_weight = listen.data[tie].astype(np.float64)
+        heard = np.stack([np.bincount(row, weights=tie_weight * stories[owner, col],
+                                      minlength=hearers.size)
+                          for col in range(stories.shape[1])])
+        return hearers, heard
+
+    def _stories_by_product(self, fresh: np.ndarray,
+                            tellers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Stories heard, as one sparse product over every tie: for a week when many talk.
+
+        Same result as :meth:`_stories_by_gather` (story counts are whole numbers,
+        exact in float64 in any order), in a fraction of the time when the tellers'
+        ties are a large part of the network, as on a complete graph.
+        """
+        talking = np.zeros_like(fresh)
+        talking[:, tellers] = fresh[:, tellers]
+        stories = np.concatenate([talking > 0, talking < 0]).T.astype(np.float64)
+        heard = np.asarray(self._listeners @ stories).T
+        hearers = np.flatnonzero(heard.any(axis=0))
+        return hearers, np.ascontiguousarray(heard[:, hearers])
 
     def _forget_and_mature(self, p: dict) -> None:
         """Step 5: evidence fades; everyone's persuasion knowledge creeps up."""

@@ -178,6 +178,18 @@ def test_partial_listening_matches_reference(seed: int) -> None:
     assert tally["story"] > 0 and tally["unheard"] > 0 and tally["heard"] > 0
 
 
+@pytest.mark.parametrize("share, path", [(0, "gather"), (10**9, "product")])
+def test_both_word_of_mouth_paths_match_reference(share: int, path: str, monkeypatch) -> None:
+    """Word of mouth gathers the tellers' ties in a quiet week and multiplies by the whole
+    network in a busy one; forcing each path in turn, both agree with the reference."""
+    import simulation.consumers as kernel
+
+    monkeypatch.setattr(kernel, "FULL_PRODUCT_SHARE", share)
+    for network in NETWORKS:
+        tally = run_side_by_side(5, network, {**WORLD_PARAMS, "listening": 0.6}, weeks=10)
+        assert tally["story"] > 0 and tally["unheard"] > 0, path
+
+
 def test_hand_computed_week_for_one_wary_follower() -> None:
     """One consumer, one billboard post: the numbers of MODEL.md by hand.
 
