@@ -78,6 +78,10 @@ class ScenarioError(ValueError):
         where = f"{self.file}: {path}" if path else self.file
         super().__init__(f"{where}: got {value!r}; allowed: {allowed}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Rebuild from the parts, so that the error survives a trip between processes."""
+        return (type(self), (self.file, self.path, self.value, self.allowed))
+
 
 @dataclass(frozen=True)
 class Scenario:

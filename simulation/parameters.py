@@ -41,6 +41,10 @@ class ParameterError(ValueError):
         self.allowed = allowed
         super().__init__(f"{path}: got {value!r}; allowed: {allowed}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Rebuild from the three parts, so that the error survives a trip between processes."""
+        return (type(self), (self.path, self.value, self.allowed))
+
 
 @dataclass(frozen=True)
 class Param:

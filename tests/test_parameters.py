@@ -287,3 +287,13 @@ def test_any_float_outside_range_raises(data, param: Param) -> None:
         param.coerce(value, f"x.{param.name}")
     assert info.value.path == f"x.{param.name}"
     assert info.value.allowed == param.allowed()
+
+
+def test_a_parameter_error_survives_pickling() -> None:
+    """Errors raised in worker processes travel back as themselves."""
+    import pickle
+
+    error = ParameterError("companies[1].budget", -1, "a number in [0, 1e+09]")
+    back = pickle.loads(pickle.dumps(error))
+    assert type(back) is ParameterError and str(back) == str(error)
+    assert (back.path, back.value, back.allowed) == (error.path, error.value, error.allowed)

@@ -409,3 +409,11 @@ def test_cli_check_exits_1_when_a_claim_fails(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "FAILS  Engaged Co is seen more at first" in result.output
     assert "/2 runs agree" in result.output
+
+
+def test_a_scenario_error_survives_pickling() -> None:
+    import pickle
+
+    error = ScenarioError("a.toml", "world.consumers", "5", "an integer")
+    back = pickle.loads(pickle.dumps(error))
+    assert type(back) is ScenarioError and str(back) == str(error) and back.file == "a.toml"
