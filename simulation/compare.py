@@ -2,8 +2,7 @@
 
 One run of a stochastic model is an anecdote: a comparison of scenarios needs
 each scenario run many times, from independent seeds, and a statement of how
-sure the mean is. ``compare(scenarios, replicates=R, steps=N, seed=S)``
-(:func:`run_compare`) runs every scenario ``replicates`` times,
+sure the mean is. :func:`run_compare` runs every scenario ``replicates`` times,
 each run seeded by :func:`simulation.seeds.derive_seed` from the root seed,
 the scenario's resolved configuration and the replicate number, so that the
 result does not depend on how many processes ran it, in what order, or on
@@ -143,9 +142,6 @@ def run_compare(scenarios: Sequence[tuple[str, Mapping[str, Any]]], *, replicate
                 steps: int, seed: int, workers: int = 1,
                 progress: Progress | None = None) -> CompareResult:
     """Run each scenario ``replicates`` times and summarise with 95 % intervals.
-
-    Also reachable as ``compare(scenarios, replicates=..., steps=..., seed=...)``
-    (see :class:`CompareCommand`).
 
     Safe to call from a thread (the web UI does): the runs go to worker
     processes when ``workers > 1``, and ``progress`` is called in the calling
@@ -403,24 +399,7 @@ def _load_scenarios(refs: Sequence[str]) -> list[Any]:
     return loaded
 
 
-class CompareCommand(click.Command):
-    """The ``influence compare`` command, also callable as the Python API.
-
-    The command line finds the command as ``simulation.compare:compare``, and
-    Python users call ``compare(scenarios, replicates=..., steps=..., seed=...)``:
-    one name for both. A call with the keyword ``replicates`` (which the API
-    requires and click's own ``__call__`` never takes) goes to
-    :func:`run_compare`; any other call runs the command line as click does.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """Run the Python API when called with ``replicates=``, else the command line."""
-        if "replicates" in kwargs:
-            return run_compare(*args, **kwargs)
-        return super().__call__(*args, **kwargs)
-
-
-@click.command(name="compare", cls=CompareCommand)
+@click.command(name="compare")
 @click.argument("refs", metavar="NAME|FILE...", nargs=-1, required=True)
 @click.option("--replicates", type=_Integer(1), default=DEFAULT_REPLICATES,
               show_default=True, help="Runs per scenario, each from its own derived seed.")
@@ -498,7 +477,3 @@ def compare(refs: tuple[str, ...], replicates: int, steps: int | None, seed: int
             sys.exit(1)
         if not quiet:
             click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
-
-
-#: The same command under a name that is only a command (for a registry that prefers it).
-command = compare

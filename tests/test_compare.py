@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 
-import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
@@ -18,12 +17,12 @@ from simulation.compare import (
     METRICS,
     CompareResult,
     checkpoint_table,
-    compare,
     compare_record,
     default_checkpoints,
     figure,
     plan,
     render_files,
+    run_compare,
 )
 from simulation.parameters import ParameterError
 from simulation.seeds import derive_seed
@@ -38,7 +37,7 @@ SOURCES = [{"name": "base", "ref": "base", "source": None, "title": "Base"},
 
 @pytest.fixture(scope="module")
 def result() -> CompareResult:
-    return compare(SCENARIOS, replicates=3, steps=STEPS, seed=5)
+    return run_compare(SCENARIOS, replicates=3, steps=STEPS, seed=5)
 
 
 # ---------------------------------------------------------------- plan and seeds
@@ -122,7 +121,7 @@ def test_stats_match_a_direct_computation(result):
 
 
 def test_one_replicate_has_means_but_no_intervals():
-    single = compare([("base", TINY)], replicates=1, steps=2, seed=1)
+    single = run_compare([("base", TINY)], replicates=1, steps=2, seed=1)
     assert (single.stats["n"] == 1).all()
     assert single.stats[["sd", "half_width", "lo", "hi"]].isna().all().all()
     table = checkpoint_table(single.stats, [2])
@@ -130,7 +129,7 @@ def test_one_replicate_has_means_but_no_intervals():
 
 
 def test_same_config_under_two_labels_gives_the_same_runs():
-    twin = compare([("a", TINY), ("b", TINY)], replicates=2, steps=3, seed=4)
+    twin = run_compare([("a", TINY), ("b", TINY)], replicates=2, steps=3, seed=4)
     a = twin.runs[twin.runs["scenario"] == "a"].drop(columns="scenario").reset_index(drop=True)
     b = twin.runs[twin.runs["scenario"] == "b"].drop(columns="scenario").reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b)
@@ -139,8 +138,8 @@ def test_same_config_under_two_labels_gives_the_same_runs():
 # ---------------------------------------------------------------- determinism
 def test_worker_count_changes_neither_frames_nor_file_bytes(result):
     calls: list[tuple[int, int]] = []
-    parallel = compare(SCENARIOS, replicates=3, steps=STEPS, seed=5, workers=2,
-                       progress=lambda done, total: calls.append((done, total)))
+    parallel = run_compare(SCENARIOS, replicates=3, steps=STEPS, seed=5, workers=2,
+                           progress=lambda done, total: calls.append((done, total)))
     pd.testing.assert_frame_equal(result.runs, parallel.runs, check_exact=True)
     pd.testing.assert_frame_equal(result.stats, parallel.stats, check_exact=True)
     assert calls[-1] == (6, 6) and len(calls) == 6
@@ -233,15 +232,6 @@ def test_figure_has_one_panel_per_metric_and_a_line_per_scenario_and_company(res
         assert len(colours) == 2 and len(styles) == 2
     with pytest.raises(ValueError, match="nope"):
         figure(result.stats, ("nope",))
-
-
-def test_compare_name_is_both_the_api_and_the_command():
-    import click
-
-    assert isinstance(compare, click.Command) and compare.name == "compare"
-    small = compare([("base", TINY)], replicates=2, steps=1, seed=3)
-    assert isinstance(small, CompareResult)
-    assert np.isfinite(small.stats["mean"]).any()
 
 
 # ---------------------------------------------------------------- command line
