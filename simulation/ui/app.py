@@ -11,11 +11,14 @@ import solara
 
 from . import state
 from .about import AboutPage
+from .compare_page import ComparePage
 from .explore import ExplorePage
 from .i18n import LANGUAGES, t
+from .learn import LearnPage
 
 #: (path, catalogue key of its label) for each page, in navigation order.
-PAGES = (("/", "nav_explore"), ("/about", "nav_about"))
+PAGES = (("/", "nav_explore"), ("/compare", "nav_compare"), ("/learn", "nav_learn"),
+         ("/about", "nav_about"))
 
 
 @solara.component
@@ -40,5 +43,7 @@ def Layout(children: list | None = None) -> solara.Element:  # noqa: N802
 
 routes = [
     solara.Route(path="/", component=ExplorePage, label="Explore", layout=Layout),
+    solara.Route(path="compare", component=ComparePage, label="Compare"),
+    solara.Route(path="learn", component=LearnPage, label="Learn"),
     solara.Route(path="about", component=AboutPage, label="About"),
 ]

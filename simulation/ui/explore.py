@@ -302,8 +302,11 @@ def ExplorePage() -> solara.Element:  # noqa: N802
             solara.Text(t("week", lang, week=week), classes=["week-display"],
                         style={"font-size": "1.4em", "font-weight": "bold"})
             solara.Text(f"{scenario.text('title', lang)} · seed {run.seed} · "
+                        + t("world_summary", lang, consumers=run.config["consumers"],
+                            companies=len(run.model.companies),
+                            influencers=len(run.model.influencers)) + " · "
                         + t("step_time", lang, ms=1000 * run.last_step_seconds),
-                        style={"color": "#666"})
+                        style={"color": "#666"}, classes=["world-summary"])
         with solara.ColumnsResponsive(12, large=6):
             for option, name in ((trust, "trust"), (vanity, "vanity"), (sales, "sales"),
                                  (knowledge, "knowledge")):

@@ -39,6 +39,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Changes rebuild the world from week 0.",
         "fr": "Chaque changement reconstruit le monde depuis la semaine 0."},
     "bad_value": {"en": "Not applied: {error}", "fr": "Non appliqué : {error}"},
+    "world_summary": {"en": "{consumers:,} consumers, {companies} companies, "
+                            "{influencers} influencers",
+                      "fr": "{consumers:,} consommateurs, {companies} entreprises, "
+                            "{influencers} influenceurs"},
     "step_time": {"en": "last step {ms:.0f} ms", "fr": "dernier pas {ms:.0f} ms"},
     # explore: charts
     "chart_trust": {"en": "Brand trust per company", "fr": "Confiance dans la marque"},

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+import time
+from pathlib import Path
 
 import pytest
 from conftest import PAGE_TIMEOUT_MS, screenshot
 
-CHARTS = "document.querySelectorAll('.solara-echarts canvas').length"
+CANVASES = "document.querySelectorAll('.solara-echarts canvas').length"
+BAD_SCENARIO = '[world]\nconsumers = -5\n'
 
 
 def wait_for_charts(page, count: int) -> None:
     """Wait until ``count`` Echarts canvases exist: Echarts loaded from the local proxy."""
-    page.wait_for_function(f"{CHARTS} >= {count}", timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(f"{CANVASES} >= {count}", timeout=PAGE_TIMEOUT_MS)
 
 
 def week_shown(page) -> int:
@@ -20,12 +23,32 @@ def week_shown(page) -> int:
     return int(re.search(r"\d+", text).group())
 
 
-def chart_pixels(page, css: str) -> bytes:
-    return page.locator(css).first.screenshot()
+def wait_week(page, week: int) -> None:
+    page.wait_for_selector(f".week-display:has-text('{week}')")
+    page.wait_for_function(
+        f"document.querySelector('.week-display').innerText.match(/\\d+/)[0] == '{week}'")
+
+
+def open_explore(page, url: str) -> None:
+    page.goto(url + "/")
+    page.wait_for_selector("text=Week 0")
+    wait_for_charts(page, 7)
+    time.sleep(0.5)  # Echarts draws on the next animation frame
+
+
+def trust_chart(page) -> bytes:
+    return page.locator(".chart-trust .solara-echarts").first.screenshot()
+
+
+def assert_offline(traffic) -> None:
+    assert traffic.blocked == [], f"asked the internet for {traffic.blocked}"
+    assert traffic.failed == [], f"failed to load {traffic.failed}"
 
 
 @pytest.mark.parametrize(("path", "marker", "charts"), [
     ("/", "text=Week 0", 7),
+    ("/compare", "text=Compare scenarios", 0),
+    ("/learn", ".lesson-step", 2),
     ("/about", "text=How to cite", 0),
 ])
 def test_page_renders_completely_with_no_network(offline_page, ui_server, path, marker,
@@ -36,7 +59,153 @@ def test_page_renders_completely_with_no_network(offline_page, ui_server, path, 
     if charts:
         wait_for_charts(page, charts)
     page.wait_for_load_state("networkidle")
-    name = path.strip("/") or "explore"
-    screenshot(page, name)
-    assert traffic.blocked == [], f"asked the internet for {traffic.blocked}"
-    assert traffic.failed == [], f"failed to load {traffic.failed}"
+    screenshot(page, path.strip("/") or "explore")
+    assert_offline(traffic)
+
+
+def test_step_advances_time_and_redraws_the_charts(offline_page, ui_server) -> None:
+    page, traffic = offline_page
+    open_explore(page, ui_server)
+    before = trust_chart(page)
+    for week in (1, 2, 3):
+        page.click(".btn-step")
+        wait_week(page, week)
+    time.sleep(0.5)
+    assert trust_chart(page) != before
+    screenshot(page, "explore-week-3")
+    assert_offline(traffic)
+
+
+def test_play_then_pause_stops_time(offline_page, ui_server) -> None:
+    page, _ = offline_page
+    open_explore(page, ui_server)
+    page.click(".btn-play")
+    page.wait_for_function(
+        "parseInt(document.querySelector('.week-display').innerText.match(/\\d+/)[0]) >= 3")
+    page.click(".btn-play")  # now labelled Pause
+    page.wait_for_selector(".btn-play:has-text('Play')")
+    paused = week_shown(page)
+    time.sleep(1.5)
+    assert week_shown(page) == paused >= 3
+
+
+def test_reset_restores_week_zero_and_the_same_world(offline_page, ui_server) -> None:
+    page, _ = offline_page
+    open_explore(page, ui_server)
+    page.click(".btn-step")
+    wait_week(page, 1)
+    time.sleep(0.5)
+    week_one = trust_chart(page)
+    page.click(".btn-step")
+    wait_week(page, 2)
+    page.click(".btn-reset")
+    wait_week(page, 0)
+    page.click(".btn-step")
+    wait_week(page, 1)
+    time.sleep(0.5)
+    assert trust_chart(page) == week_one
+
+
+def test_a_parameter_change_takes_effect(offline_page, ui_server) -> None:
+    page, _ = offline_page
+    open_explore(page, ui_server)
+    assert "2,000 consumers" in page.locator(".world-summary").inner_text()
+    field = page.get_by_label("consumers", exact=True)
+    field.fill("500")
+    field.press("Enter")
+    page.wait_for_selector(".world-summary:has-text('500 consumers')")
+    wait_week(page, 0)
+
+
+def test_an_out_of_range_value_is_refused_and_the_page_keeps_working(offline_page,
+                                                                     ui_server) -> None:
+    page, _ = offline_page
+    open_explore(page, ui_server)
+    field = page.get_by_label("consumers", exact=True)
+    field.fill("5")
+    field.press("Enter")
+    page.wait_for_selector("text=allowed: an integer in [10, 5000000]")
+    assert "2,000 consumers" in page.locator(".world-summary").inner_text()
+    page.click(".btn-step")
+    wait_week(page, 1)
+
+
+def test_a_bad_scenario_file_shows_its_error_and_the_app_keeps_working(offline_page,
+                                                                      ui_server) -> None:
+    page, _ = offline_page
+    open_explore(page, ui_server)
+    page.click("text=Load your own scenario (.toml)")
+    page.get_by_label("TOML").fill(BAD_SCENARIO)
+    page.click(".load-pasted")
+    error = page.wait_for_selector(".scenario-error")
+    text = error.inner_text()
+    assert "consumers" in text and "got -5" in text and "allowed" in text
+    screenshot(page, "explore-bad-scenario")
+    page.click(".btn-step")
+    wait_week(page, 1)
+
+
+def test_language_switch_changes_the_visible_text(offline_page, ui_server) -> None:
+    page, _ = offline_page
+    open_explore(page, ui_server)
+    page.click(".language-switch >> text=fr")
+    page.wait_for_selector("text=Semaine 0")
+    page.wait_for_selector(".nav-explore:has-text('Explorer')")
+    page.click(".nav-about")
+    page.wait_for_selector("text=Comment citer")
+    page.click(".language-switch >> text=en")
+    page.wait_for_selector("text=How to cite")
+
+
+def test_a_lesson_can_be_followed_to_its_end(offline_page, ui_server) -> None:
+    page, traffic = offline_page
+    page.goto(ui_server + "/learn")
+    page.wait_for_selector(".lesson-step")
+    for _ in range(50):
+        if page.locator(".lesson-end").count():
+            break
+        run_to = page.locator(".btn-run-to")
+        if run_to.is_enabled():
+            target = int(re.search(r"\d+", run_to.inner_text()).group())
+            run_to.click()
+            wait_week(page, target)
+        page.click(".btn-next")
+        page.wait_for_timeout(300)
+    page.wait_for_selector(".lesson-end")
+    screenshot(page, "learn-end")
+    assert_offline(traffic)
+
+
+def _set_slider(page, label: str, presses: int) -> None:
+    """Put a slider at its minimum, then ``presses`` steps up, with the keyboard."""
+    thumb = page.locator(f".v-input:has-text('{label}') [role=slider]").first
+    thumb.focus()
+    thumb.press("Home")
+    for _ in range(presses):
+        thumb.press("ArrowRight")
+
+
+def test_compare_completes_and_offers_both_downloads(offline_page, ui_server,
+                                                     tmp_path: Path) -> None:
+    page, traffic = offline_page
+    page.goto(ui_server + "/compare")
+    page.wait_for_selector(".btn-compare")
+    _set_slider(page, "Replicates", 1)
+    _set_slider(page, "weeks", 11)
+    page.wait_for_selector("text=Replicates: 2")
+    page.wait_for_selector("text=weeks: 12")
+    page.click(".btn-compare")
+    page.wait_for_selector(".compare-done", timeout=120_000)
+    page.wait_for_selector("text=Download data (CSV)")
+    with page.expect_download() as csv_download:
+        page.click("text=Download data (CSV)")
+    csv = tmp_path / "runs.csv"
+    csv_download.value.save_as(csv)
+    assert csv.read_text().startswith("scenario,replicate,seed,step,company")
+    with page.expect_download() as png_download:
+        page.click("text=Download figure (PNG)")
+    png = tmp_path / "compare.png"
+    png_download.value.save_as(png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    screenshot(page, "compare-done")
+    assert_offline(traffic)

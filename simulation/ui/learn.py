@@ -1,0 +1,115 @@
+"""Learn: the essay's conclusions as guided lessons for a class.
+
+A lesson is a shipped scenario's ``teaching`` and ``lesson`` texts (in the
+visitor's language, from the scenario's ``fr`` table in French). The page
+loads the scenario, tells its story one step at a time (what to watch, a
+question for the class, what to try), and runs the world to each step's week
+so the teacher can show it happen.
+"""
+
+from __future__ import annotations
+
+import solara
+
+from . import charts, state
+from .i18n import t
+from .live import LiveRun
+
+LESSON_SEED = 42
+CHART_STYLE = {"height": "300px", "width": "100%"}
+
+
+def lessons(catalogue: dict[str, state.UiScenario]) -> dict[str, state.UiScenario]:
+    """The scenarios that carry a lesson, in catalogue order."""
+    return {key: s for key, s in catalogue.items() if s.lesson}
+
+
+@solara.component
+def LessonRun(scenario: state.UiScenario, lang: str) -> solara.Element:  # noqa: N802
+    """One lesson: its teaching text, its steps, and the world it runs."""
+    run = solara.use_memo(lambda: LiveRun(scenario.config, LESSON_SEED),
+                          dependencies=[scenario.key])
+    position, set_position = solara.use_state(0)
+    _, set_week = solara.use_state(run.week)
+    steps = scenario.lesson_in(lang)
+    teaching = scenario.teaching_in(lang)
+    router = solara.use_router()
+
+    def run_to(week: int) -> None:
+        if week > run.week:
+            run.step(week - run.week)
+        set_week(run.week)
+
+    def advance() -> None:
+        set_position(position + 1)
+
+    def open_in_explore() -> None:
+        state.explore_request.set(scenario.key)
+        router.push("/")
+
+    with solara.Column(classes=["lesson"]):
+        solara.Markdown(f"## {scenario.text('title', lang)}\n\n{scenario.text('summary', lang)}")
+        blocks = []
+        for key in ("what", "how"):
+            if teaching.get(key):
+                blocks.append(f"**{t(key, lang)}.** {teaching[key]}")
+        for key in ("notice", "try"):
+            items = teaching.get(key) or []
+            if items:
+                blocks.append(f"**{t(key, lang)}:**\n\n" + "\n".join(f"- {i}" for i in items))
+        solara.Markdown("\n\n".join(blocks))
+        with solara.Card(classes=["lesson-step"]):
+            if position < len(steps):
+                step = steps[position]
+                week = int(step.get("week", run.week))
+                solara.Markdown(
+                    f"### {t('lesson_step', lang, i=position + 1, n=len(steps), week=week)}\n\n"
+                    f"**{t('watch', lang)}:** {step.get('watch', '')}\n\n"
+                    f"**{t('ask', lang)}:** {step.get('ask', '')}\n\n"
+                    f"**{t('try', lang)}:** {step.get('try', '')}")
+                with solara.Row():
+                    solara.Button(t("run_to_week", lang, week=week), on_click=lambda: run_to(week),
+                                  disabled=run.week >= week, color="primary",
+                                  classes=["btn-run-to"])
+                    solara.Button(t("step", lang), on_click=lambda: run_to(run.week + 1),
+                                  classes=["btn-lesson-step"])
+                    solara.Button(t("next_step", lang), on_click=advance,
+                                  classes=["btn-next"])
+            else:
+                solara.Success(t("lesson_end", lang), classes=["lesson-end"])
+            with solara.Row():
+                if position > 0:
+                    solara.Button(t("previous_step", lang),
+                                  on_click=lambda: set_position(position - 1), text=True)
+                solara.Button(t("open_in_explore", lang), on_click=open_in_explore, text=True,
+                              classes=["btn-open-explore"])
+        with run.lock:
+            shown = run.week
+            trust = charts.trust_option(run, lang)
+            vanity = charts.vanity_option(run, lang)
+        solara.Text(t("week", lang, week=shown), classes=["week-display"],
+                    style={"font-size": "1.3em", "font-weight": "bold"})
+        with solara.ColumnsResponsive(12, large=6):
+            solara.FigureEcharts(option=trust, attributes={"style": CHART_STYLE})
+            solara.FigureEcharts(option=vanity, attributes={"style": CHART_STYLE})
+
+
+@solara.component
+def LearnPage() -> solara.Element:  # noqa: N802
+    """The Learn page: choose a lesson and follow it."""
+    lang = state.language.value
+    available = lessons(state.catalogue(state.user_scenarios.value))
+    chosen, set_chosen = solara.use_state(next(iter(available), None))
+    with solara.Column(style={"max-width": "1200px"}, classes=["learn-page"]):
+        solara.Markdown(f"# {t('learn_title', lang)}\n\n{t('learn_help', lang)}")
+        if not available:
+            solara.Info(t("no_lessons", lang))
+            return
+        titles = {key: s.text("title", lang) for key, s in available.items()}
+        solara.Select(label=t("lesson_choose", lang), values=list(titles.values()),
+                      value=titles.get(chosen),
+                      on_value=lambda title: set_chosen(
+                          next(k for k, v in titles.items() if v == title)),
+                      classes=["lesson-select"])
+        if chosen in available:
+            LessonRun(available[chosen], lang).key(f"lesson-{chosen}")
