@@ -164,6 +164,12 @@ def _summaries(model: Any, frame: Any) -> dict[str, dict[str, float]]:
 # --------------------------------------------------------------------------
 # Executors
 # --------------------------------------------------------------------------
+def _failed(run: Run, error: BaseException) -> Outcome:
+    """The outcome of a run whose function raised (the worker's traceback included)."""
+    return Outcome(run.run_id, None, f"{type(error).__name__}: {error}",
+                   "".join(traceback.format_exception(error)))
+
+
 class LocalPool:
     """A pool of ``workers`` spawned processes (1: run in this process)."""
 
@@ -177,7 +183,11 @@ class LocalPool:
         """Yield each run's outcome as it finishes (order not guaranteed)."""
         if self.workers == 1:
             for run in runs:
-                yield function(run)
+                try:
+                    outcome = function(run)
+                except Exception as error:  # a run function that raises instead of reporting
+                    outcome = _failed(run, error)
+                yield outcome
             return
         attempts = {run.run_id: 0 for run in runs}
         queue = list(reversed(runs))  # a stack: the next run is at the end
@@ -207,6 +217,8 @@ class LocalPool:
                             else:
                                 queue.append(run)
                             continue
+                        except Exception as error:
+                            outcome = _failed(run, error)
                         yield outcome
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -266,8 +278,7 @@ class DaskExecutor:
             try:
                 outcome = future.result()
             except Exception as error:  # KilledWorker: the run's workers kept dying
-                outcome = Outcome(run.run_id, None, f"{type(error).__name__}: {error}",
-                                  traceback.format_exc())
+                outcome = _failed(run, error)
             future.release()
             yield outcome
 
