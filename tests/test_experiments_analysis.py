@@ -1,0 +1,129 @@
+"""Analysis: replicate statistics against direct computation, SALib indices on known
+functions (Ishigami for Sobol, a linear function for Morris), hypothesis judging."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from experiments import designs
+from experiments.analysis import morris_indices, replicate_stats, sobol_indices
+from experiments.hypotheses import baseline_effect, failure_rule, judge
+from experiments.spec import Experiment, Parameter
+
+
+def sampled_experiment(kind: str, samples: int, bounds: list[tuple[float, float]],
+                       levels: int = 4) -> Experiment:
+    params = tuple(Parameter(f"x{i + 1}", ("asymmetry",), None, lo, hi, "float")
+                   for i, (lo, hi) in enumerate(bounds))
+    return Experiment(name="test", scenario="none", base={}, parameters=params, design=kind,
+                      samples=samples, levels=levels, replicates=1, weeks=1, every=0, end=True,
+                      metrics=("trust_mean",))
+
+
+def test_sobol_on_ishigami_recovers_the_known_indices() -> None:
+    pi = math.pi
+    experiment = sampled_experiment("sobol", 1024, [(-pi, pi)] * 3)
+    points = designs.points(experiment, root_seed=3)
+    x = np.array([[v["x1"], v["x2"], v["x3"]] for _, v in points])
+    y = np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
+    problem = designs.problem(experiment)
+    table = sobol_indices(problem, y, seed=1).set_index("parameter")
+    # Analytical values for a = 7, b = 0.1 (Ishigami and Homma 1990).
+    s1 = {"x1": 0.3139, "x2": 0.4424, "x3": 0.0}
+    st = {"x1": 0.5576, "x2": 0.4424, "x3": 0.2437}
+    for name in s1:
+        assert table.loc[name, "S1"] == pytest.approx(s1[name], abs=0.05)
+        assert table.loc[name, "ST"] == pytest.approx(st[name], abs=0.05)
+        assert table.loc[name, "S1_lo"] <= table.loc[name, "S1"] <= table.loc[name, "S1_hi"]
+
+
+def test_morris_on_a_linear_function_gives_scaled_coefficients() -> None:
+    coefficients = np.array([3.0, -1.0, 0.0])
+    bounds = [(0.0, 2.0), (1.0, 5.0), (0.0, 1.0)]
+    experiment = sampled_experiment("morris", 10, bounds, levels=4)
+    points = designs.points(experiment, root_seed=5)
+    x = np.array([[v["x1"], v["x2"], v["x3"]] for _, v in points])
+    y = x @ coefficients
+    table = morris_indices(designs.problem(experiment), x, y, levels=4).set_index("parameter")
+    # Elementary effects are taken on the unit cube: |coefficient| x range width, no spread.
+    widths = np.array([hi - lo for lo, hi in bounds])
+    np.testing.assert_allclose(table["mu_star"].to_numpy(), np.abs(coefficients) * widths,
+                               atol=1e-9)
+    np.testing.assert_allclose(table["sigma"].to_numpy(), 0.0, atol=1e-9)
+
+
+def synthetic_runs(rng: np.random.Generator) -> pd.DataFrame:
+    """A frame shaped like a sweep's: 2 points x 5 replicates x 2 companies x 2 weeks."""
+    rows = []
+    for point, level in enumerate((0.2, 0.8)):
+        for replicate in range(5):
+            for company in ("A", "B"):
+                for step in (0, 10):
+                    rows.append({"experiment": "e", "point": point, "sample": point,
+                                 "replicate": replicate, "seed": 1, "level": level,
+                                 "step": step, "company": company, "structure": "siloed",
+                                 "strategy": "engaged", "final": step == 10,
+                                 "trust_mean": rng.normal(0.5 + level * (company == "A"), 0.1),
+                                 "cum_sales": rng.normal(100, 10) if step == 10 else np.nan})
+    return pd.DataFrame(rows)
+
+
+def test_replicate_statistics_match_direct_computation() -> None:
+    frame = synthetic_runs(np.random.default_rng(0))
+    experiment = {"name": "e", "parameters": [{"name": "level"}]}
+    table = replicate_stats(frame, experiment)
+    for (point, company, step), group in frame.groupby(["point", "company", "step"]):
+        values = group["trust_mean"].to_numpy()
+        row = table[(table["point"] == point) & (table["company"] == company)
+                    & (table["step"] == step) & (table["metric"] == "trust_mean")].iloc[0]
+        half = stats.t.ppf(0.975, 4) * values.std(ddof=1) / math.sqrt(5)
+        assert row["n"] == 5
+        assert row["mean"] == pytest.approx(values.mean(), rel=1e-12)
+        assert row["lo"] == pytest.approx(values.mean() - half, rel=1e-12)
+        assert row["hi"] == pytest.approx(values.mean() + half, rel=1e-12)
+    sales = table[table["metric"] == "cum_sales"]
+    assert set(sales["step"]) == {10}  # summaries only where they exist
+
+
+def test_paired_and_welch_effects_match_scipy() -> None:
+    rng = np.random.default_rng(1)
+    paired = pd.DataFrame({"value": rng.normal(0.3, 1.0, 12)})
+    effect, lo, hi, d, _, _, n = baseline_effect(paired, {"form": "contrast"})
+    ci = stats.ttest_1samp(paired["value"], 0.0).confidence_interval(0.95)
+    assert (effect, lo, hi, n) == pytest.approx((paired["value"].mean(), ci.low, ci.high, 12))
+    assert d == pytest.approx(paired["value"].mean() / paired["value"].std(ddof=1))
+    groups = pd.DataFrame({"f": [1] * 8 + [0] * 10,
+                           "value": np.r_[rng.normal(2, 1, 8), rng.normal(1, 3, 10)]})
+    effect, lo, hi, *_ = baseline_effect(groups, {"form": "factor", "factor": "f", "high": 1,
+                                                  "low": 0})
+    high, low = groups["value"][:8], groups["value"][8:]
+    ci = stats.ttest_ind(high, low, equal_var=False).confidence_interval(0.95)
+    assert (effect, lo, hi) == pytest.approx((high.mean() - low.mean(), ci.low, ci.high))
+
+
+def test_failure_rule_finds_the_separating_threshold() -> None:
+    x = np.linspace(0.0, 1.0, 21)
+    region = pd.DataFrame({"x": x, "noise": np.random.default_rng(2).random(21),
+                           "fails": x < 0.3})
+    rule = failure_rule(region, ["x", "noise"])
+    assert rule.startswith("fails mostly where x < 0.275")
+    assert "(6/6 points fail there, 0/15 elsewhere)" in rule
+    assert failure_rule(region.assign(fails=False), ["x"]) == "holds at every region point"
+
+
+def test_judge_gives_verdicts_from_baseline_and_region() -> None:
+    frame = synthetic_runs(np.random.default_rng(3))
+    described = {"experiments": [{"name": "e", "parameters": [{"name": "level"}]}]}
+    hypothesis = {"id": "H", "claim": "A above B", "metric": "trust_mean", "form": "contrast",
+                  "contrast": ["A", "B"], "expect": "positive", "baseline": "e", "region": "e"}
+    verdict = judge(frame, described, hypothesis)
+    assert verdict.holds_at_baseline and verdict.verdict == "supported"
+    assert verdict.region_points == 2 and verdict.region_fails == 0
+    opposite = judge(frame, described, {**hypothesis, "expect": "negative"})
+    assert not opposite.holds_at_baseline and opposite.verdict == "not supported"
+    assert opposite.region_fails == 2
