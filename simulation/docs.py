@@ -5,8 +5,8 @@ declared once, in :mod:`simulation.parameters`. Writing the table by hand
 would let the two drift apart the first time a default changes, so the table
 lives between two markers in ``docs/ODD.md`` and this module rewrites it::
 
-    python -m simulation.docs           # rewrite docs/ODD.md in place
-    python -m simulation.docs --check   # exit 1 if docs/ODD.md is out of date
+    python -m simulation.docs           # rewrite docs/ODD.md (and docs/scenarios.md) in place
+    python -m simulation.docs --check   # exit 1 if either is out of date
 
 Only the block between the markers is touched; the prose around it is the
 author's.
@@ -87,9 +87,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Regenerate the parameter table in docs/ODD.md from simulation/parameters.py.")
     parser.add_argument("--check", action="store_true",
                         help="do not write; exit 1 if the file is out of date")
-    parser.add_argument("--path", type=Path, default=ODD_PATH,
-                        help=f"the ODD document (default: {ODD_PATH})")
+    parser.add_argument("--path", type=Path, default=None,
+                        help=f"the ODD document (default: {ODD_PATH}, and then the scenario "
+                             "catalogue in docs/scenarios.md too)")
     args = parser.parse_args(argv)
+    if args.path is None:
+        from scenarios import catalogue
+
+        args.path = ODD_PATH
+        status = catalogue.main(["--check"] if args.check else [])
+        return max(status, _odd(args))
+    return _odd(args)
+
+
+def _odd(args: argparse.Namespace) -> int:
     text = args.path.read_text(encoding="utf-8")
     try:
         new = render_odd(text)

@@ -417,3 +417,14 @@ def test_a_scenario_error_survives_pickling() -> None:
     error = ScenarioError("a.toml", "world.consumers", "5", "an integer")
     back = pickle.loads(pickle.dumps(error))
     assert type(back) is ScenarioError and str(back) == str(error) and back.file == "a.toml"
+
+
+def test_the_committed_catalogue_lists_every_shipped_scenario() -> None:
+    """docs/scenarios.md is generated from the files: regenerate with `make docs`."""
+    from scenarios import catalogue
+
+    text = catalogue.CATALOGUE_PATH.read_text(encoding="utf-8")
+    block = text[text.index(catalogue.START):text.index(catalogue.END) + len(catalogue.END)]
+    assert block == catalogue.catalogue()
+    for name in scenarios.names():
+        assert f"### {name}" in block
