@@ -57,6 +57,8 @@ TEACHING_KEYS = {"what": str, "how": str, "notice": list, "try": list}
 LESSON_KEYS = {"week": int, "watch": str, "ask": str, "try": str}
 NUMERIC_METRICS = tuple(c for c in COLUMNS if c not in ("step", "company", "structure",
                                                          "strategy"))
+#: Claims about a company's first crisis, measured per run by ``metrics.crisis_recovery``.
+CRISIS_METRICS = ("crisis_depth", "weeks_to_recover")
 EXPECT_KEYS = ("text", "metric", "week", "weeks", "higher", "lower", "company", "earlier",
                "later", "direction", "above", "below")
 
@@ -447,10 +449,13 @@ def _check_claim(claim: Mapping[str, Any], path: str, label: str, config: Mappin
     if not isinstance(text, str) or not text.strip():
         raise ScenarioError(label, f"{path}.text", text, "the claim in words (a string)")
     metric = claim.get("metric")
-    if metric not in NUMERIC_METRICS:
+    if metric not in (*NUMERIC_METRICS, *CRISIS_METRICS):
         raise ScenarioError(label, f"{path}.metric", metric,
-                            "a measured column (" + ", ".join(NUMERIC_METRICS) + ")")
+                            "a measured column (" + ", ".join(NUMERIC_METRICS) + ") or "
+                            + " or ".join(CRISIS_METRICS))
     companies = [c["name"] for c in config["companies"]]
+    if metric in CRISIS_METRICS:
+        return _check_crisis_claim(claim, path, label, config, text.strip())
 
     def company(key: str) -> str:
         name = claim.get(key)
@@ -508,4 +513,38 @@ def _check_claim(claim: Mapping[str, Any], path: str, label: str, config: Mappin
         raise ScenarioError(label, path, dict(claim),
                             "a claim with higher/lower, or company with direction, "
                             "or company with above/below")
+    return out
+
+
+def first_crisis(config: Mapping[str, Any], index: int) -> int | None:
+    """Week of a company's first crisis in a resolved configuration, or None."""
+    weeks = [e["week"] for e in config["events"]
+             if e["kind"] == "crisis" and e.get("company") == index]
+    if config["companies"][index]["crisis_week"] > 0:
+        weeks.append(config["companies"][index]["crisis_week"])
+    return min(weeks) if weeks else None
+
+
+def _check_crisis_claim(claim: Mapping[str, Any], path: str, label: str,
+                        config: Mapping[str, Any], text: str) -> dict[str, Any]:
+    """A claim on crisis depth or recovery time: two companies, each with a crisis."""
+    names = [c["name"] for c in config["companies"]]
+    extra = sorted(set(claim) - {"text", "metric", "higher", "lower"})
+    if extra:
+        raise ScenarioError(label, f"{path}.{extra[0]}", claim[extra[0]],
+                            "only text, metric, higher and lower in a crisis claim")
+    out: dict[str, Any] = {"text": text, "metric": claim["metric"], "kind": "crisis"}
+    for key in ("higher", "lower"):
+        name = claim.get(key)
+        if name not in names:
+            raise ScenarioError(label, f"{path}.{key}", name,
+                                "a company of this scenario (" + ", ".join(names) + ")")
+        week = first_crisis(config, names.index(name))
+        if week is None:
+            raise ScenarioError(label, f"{path}.{key}", name,
+                                "a company with a crisis (crisis_week or a crisis event)")
+        out[key] = name
+        out[f"{key}_crisis"] = week
+    if out["higher"] == out["lower"]:
+        raise ScenarioError(label, f"{path}.lower", out["lower"], "a company other than `higher`")
     return out

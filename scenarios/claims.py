@@ -12,11 +12,16 @@ Three kinds of claim:
 * ``higher``/``lower``: company A's metric exceeds company B's at a week (or
   over a window of weeks, averaged);
 * ``direction``: a company's metric rises or falls between two weeks;
-* ``above``/``below``: a company's metric is above or below a bound.
+* ``above``/``below``: a company's metric is above or below a bound;
+* ``crisis_depth`` or ``weeks_to_recover`` with ``higher``/``lower``: how far
+  trust fell in a company's first crisis, or how many weeks it took to win
+  back 90 % of the loss (:func:`simulation.metrics.crisis_recovery`; a run
+  that never recovers counts as infinitely slow).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -71,7 +76,14 @@ def judge(claim: dict, runs: pd.DataFrame) -> ClaimResult:
         return rows.groupby("seed")[metric].mean()
 
     kind = claim["kind"]
-    if kind == "compare":
+    if kind == "crisis":
+        high = _crisis_per_run(runs, claim["higher"], claim["higher_crisis"], metric)
+        low = _crisis_per_run(runs, claim["lower"], claim["lower_crisis"], metric)
+        each = high > low
+        holds = bool(high.mean() > low.mean())
+        detail = (f"{metric} of the first crisis: {claim['higher']} {high.mean():.4g} vs "
+                  f"{claim['lower']} {low.mean():.4g}")
+    elif kind == "compare":
         first, last = claim["weeks"]
         high = per_run(claim["higher"], first, last)
         low = per_run(claim["lower"], first, last)
@@ -102,6 +114,18 @@ def judge(claim: dict, runs: pd.DataFrame) -> ClaimResult:
                        agreeing=int(each.sum()), runs=int(each.size))
 
 
+def _crisis_per_run(runs: pd.DataFrame, company: str, week: int, metric: str) -> pd.Series:
+    """Per seed: the depth of a company's crisis, or the weeks it took to recover 90 %."""
+    from simulation.metrics import crisis_recovery
+
+    key = "depth" if metric == "crisis_depth" else "weeks_to_recover"
+    values = {}
+    for seed, frame in runs.groupby("seed"):
+        value = crisis_recovery(frame, company, week)[key]
+        values[seed] = float("inf") if math.isnan(value) else value
+    return pd.Series(values)
+
+
 def check(scenario: Scenario, seeds: Sequence[int] = DEFAULT_SEEDS) -> list[ClaimResult]:
     """Run the scenario for each seed and judge every claim it makes.
 
@@ -110,6 +134,8 @@ def check(scenario: Scenario, seeds: Sequence[int] = DEFAULT_SEEDS) -> list[Clai
     """
     if not scenario.expect:
         return []
-    last = max(max(c.get("weeks", (0, 0))[1], c.get("later", 0)) for c in scenario.expect)
+    crisis = any(c["kind"] == "crisis" for c in scenario.expect)
+    last = scenario.weeks if crisis else max(
+        max(c.get("weeks", (0, 0))[1], c.get("later", 0)) for c in scenario.expect)
     runs = run(scenario, seeds, weeks=max(1, last))
     return [judge(claim, runs) for claim in scenario.expect]

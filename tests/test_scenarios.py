@@ -428,3 +428,33 @@ def test_the_committed_catalogue_lists_every_shipped_scenario() -> None:
     assert block == catalogue.catalogue()
     for name in scenarios.names():
         assert f"### {name}" in block
+
+
+def test_crisis_claims_compare_depth_and_recovery_per_run(tmp_path: Path) -> None:
+    rows = []
+    # seed 1: A falls 0.2 and is back to 90 % at week 4; B falls 0.1 and never recovers.
+    for seed in (1, 2):
+        for step, a, b in ((0, 0.6, 0.6), (1, 0.6, 0.6), (2, 0.4, 0.5), (3, 0.5, 0.5),
+                           (4, 0.59, 0.5)):
+            rows += [{"seed": seed, "step": step, "company": "A", "trust_mean": a},
+                     {"seed": seed, "step": step, "company": "B", "trust_mean": b}]
+    runs = pd.DataFrame(rows)
+    claim = {"text": "t", "metric": "crisis_depth", "kind": "crisis", "higher": "A",
+             "higher_crisis": 2, "lower": "B", "lower_crisis": 2}
+    assert claims.judge(claim, runs).holds  # depth 0.2 vs 0.1
+    slower = {**claim, "metric": "weeks_to_recover", "higher": "B", "higher_crisis": 2,
+              "lower": "A", "lower_crisis": 2}
+    result = claims.judge(slower, runs)
+    assert result.holds and "inf" in result.detail  # B never recovers: slowest
+
+    base = "title = 'x'\n[world]\nconsumers = 200\nnetwork_degree = 6\n"
+    event = "[[events]]\nweek = 3\nkind = 'crisis'\ncompany = 'Engaged Co'\n"
+    expect = ("[[expect]]\ntext = 't'\nmetric = 'weeks_to_recover'\n"
+              "higher = 'Billboard Co'\nlower = 'Engaged Co'\n")
+    with pytest.raises(ScenarioError) as info:
+        scenarios.load(write(tmp_path, "a.toml", base + event + expect))
+    assert info.value.path == "expect[0].higher" and "a company with a crisis" in str(info.value)
+    both = event.replace("Engaged Co", "Billboard Co")
+    loaded = scenarios.load(write(tmp_path, "c.toml", base + event + both + expect))
+    assert loaded.expect[0]["kind"] == "crisis"
+    assert loaded.expect[0]["higher_crisis"] == loaded.expect[0]["lower_crisis"] == 3
