@@ -62,28 +62,50 @@ def WorldControls(config: dict[str, Any], on_change, lang: str) -> solara.Elemen
         for name in KEY_WORLD:
             ParamControl(parameters.WORLD[name], config[name],
                          on_value=lambda v, n=name: on_change(n, v))
-        with solara.Details(summary=t("more_parameters", lang)):
-            for param in parameters.WORLD_PARAMS:
-                if param.name not in KEY_WORLD:
-                    ParamControl(param, config[param.name],
-                                 on_value=lambda v, n=param.name: on_change(n, v))
+        LazyDetails(t("more_parameters", lang), lambda: [
+            ParamControl(param, config[param.name],
+                         on_value=lambda v, n=param.name: on_change(n, v))
+            for param in parameters.WORLD_PARAMS if param.name not in KEY_WORLD])
         solara.Markdown(f"**{t('company_settings', lang)}**")
         for index, company in enumerate(config["companies"]):
-            with solara.Details(summary=company["name"], expand=index == 0):
-                for name in KEY_COMPANY:
-                    ParamControl(parameters.COMPANY[name], company[name],
-                                 on_value=lambda v, i=index, n=name:
-                                 on_change(f"companies[{i}].{n}", v))
-                with solara.Details(summary="…"):
-                    for param in parameters.COMPANY_PARAMS:
-                        if param.name not in KEY_COMPANY:
-                            ParamControl(param, company[param.name],
-                                         on_value=lambda v, i=index, n=param.name:
-                                         on_change(f"companies[{i}].{n}", v))
-        with solara.Details(summary=t("influencer_settings", lang)):
-            for param in parameters.INFLUENCER_PARAMS:
-                ParamControl(param, config["influencer"][param.name],
-                             on_value=lambda v, n=param.name: on_change(f"influencer.{n}", v))
+            LazyDetails(company["name"], lambda i=index, c=company: CompanyControls(
+                i, c, on_change), opened=index == 0)
+        LazyDetails(t("influencer_settings", lang), lambda: [
+            ParamControl(param, config["influencer"][param.name],
+                         on_value=lambda v, n=param.name: on_change(f"influencer.{n}", v))
+            for param in parameters.INFLUENCER_PARAMS])
+
+
+@solara.component
+def CompanyControls(index: int, company: dict[str, Any], on_change) -> solara.Element:  # noqa: N802
+    """One company's key settings, the rest one click away."""
+    with solara.Column(gap="4px") as column:
+        for name in KEY_COMPANY:
+            ParamControl(parameters.COMPANY[name], company[name],
+                         on_value=lambda v, n=name: on_change(f"companies[{index}].{n}", v))
+        LazyDetails("…", lambda: [
+            ParamControl(param, company[param.name],
+                         on_value=lambda v, n=param.name: on_change(f"companies[{index}].{n}", v))
+            for param in parameters.COMPANY_PARAMS if param.name not in KEY_COMPANY])
+    return column
+
+
+@solara.component
+def LazyDetails(summary: str, content, opened: bool = False) -> solara.Element:  # noqa: N802
+    """A fold whose content is built only while open.
+
+    Every widget on the page costs time at every redraw of the week, so the
+    dozens of rarely used controls exist only while their fold is open.
+    """
+    is_open, set_open = solara.use_state(opened)
+    with solara.Column(gap="2px") as column:
+        solara.Button(("▾ " if is_open else "▸ ") + summary, text=True,
+                      on_click=lambda: set_open(not is_open),
+                      style={"justify-content": "flex-start", "text-transform": "none"},
+                      classes=["lazy-details"])
+        if is_open:
+            content()  # elements made here join this column
+    return column
 
 
 @solara.component
@@ -166,8 +188,7 @@ def ExplorePage() -> solara.Element:  # noqa: N802
     playing, set_playing = solara.use_state(False)
     speed, set_speed = solara.use_state("5")
     problem, set_problem = solara.use_state("")
-    _, set_week = solara.use_state(0)
-    network_company, set_network_company = solara.use_state(0)
+    tick = solara.use_reactive(0)
 
     def build() -> LiveRun | str:
         try:
@@ -221,12 +242,12 @@ def ExplorePage() -> solara.Element:  # noqa: N802
 
     def step() -> None:
         run.step(1)
-        set_week(run.week)
+        tick.set(tick.value + 1)
 
     def reset() -> None:
         set_playing(False)
         set_generation(generation + 1)
-        set_week(0)
+        tick.set(tick.value + 1)
 
     def restore() -> None:
         set_playing(False)
@@ -239,7 +260,7 @@ def ExplorePage() -> solara.Element:  # noqa: N802
         while not cancel.is_set():
             started = time.perf_counter()
             run.step(1)
-            set_week(run.week)
+            tick.set(tick.value + 1)
             if speed != "max":
                 cancel.wait(max(0.0, 1.0 / float(speed) - (time.perf_counter() - started)))
             else:
@@ -261,33 +282,50 @@ def ExplorePage() -> solara.Element:  # noqa: N802
         set_problem("")
         set_seed(value)
 
-    with solara.Sidebar(), solara.Column(gap="8px"):
-        labels = scenario_labels(catalogue, lang)
-        solara.Select(label=t("scenario", lang), values=list(labels.values()),
-                      value=labels.get(scenario_key), classes=["scenario-select"],
-                      on_value=lambda label: choose_scenario(
-                          next(k for k, v in labels.items() if v == label)))
-        if scenario.summary or scenario.fr.get("summary"):
-            solara.Text(scenario.text("summary", lang), style={"font-size": "0.85em"})
-        ScenarioLoader(on_loaded, lang)
-        solara.InputText(t("seed", lang), value=str(seed), on_value=on_seed)
-        with solara.Row(gap="4px"):
-            solara.Button(t("step", lang), on_click=step, disabled=playing,
-                          color="primary", classes=["btn-step"])
-            solara.Button(t("pause", lang) if playing else t("play", lang),
-                          on_click=lambda: set_playing(not playing), classes=["btn-play"])
-            solara.Button(t("reset", lang), on_click=reset, classes=["btn-reset"])
-        solara.ToggleButtonsSingle(value=speed, values=list(SPEEDS), on_value=set_speed)
-        solara.Text(t("speed", lang), style={"font-size": "0.75em"})
-        solara.Button(t("scenario", lang) + " ↺", on_click=restore, text=True,
-                      classes=["btn-restore"])
-        solara.Text(t("applies_on_reset", lang), style={"font-size": "0.75em"})
-        if problem:
-            solara.Error(problem, classes=["param-error"])
-        WorldControls(config, on_change, lang)
+    with solara.Row(style={"align-items": "flex-start", "flex-wrap": "wrap"}):
+        with solara.Column(gap="8px", classes=["explore-controls"],
+                           style={"flex": "0 0 330px", "max-height": "calc(100vh - 90px)",
+                                  "overflow-y": "auto", "padding-right": "8px"}):
+            labels = scenario_labels(catalogue, lang)
+            solara.Select(label=t("scenario", lang), values=list(labels.values()),
+                          value=labels.get(scenario_key), classes=["scenario-select"],
+                          on_value=lambda label: choose_scenario(
+                              next(k for k, v in labels.items() if v == label)))
+            if scenario.summary or scenario.fr.get("summary"):
+                solara.Text(scenario.text("summary", lang), style={"font-size": "0.85em"})
+            ScenarioLoader(on_loaded, lang)
+            solara.InputText(t("seed", lang), value=str(seed), on_value=on_seed)
+            with solara.Row(gap="4px"):
+                solara.Button(t("step", lang), on_click=step, disabled=playing,
+                              color="primary", classes=["btn-step"])
+                solara.Button(t("pause", lang) if playing else t("play", lang),
+                              on_click=lambda: set_playing(not playing), classes=["btn-play"])
+                solara.Button(t("reset", lang), on_click=reset, classes=["btn-reset"])
+            solara.ToggleButtonsSingle(value=speed, values=list(SPEEDS), on_value=set_speed)
+            solara.Text(t("speed", lang), style={"font-size": "0.75em"})
+            solara.Button(t("scenario", lang) + " ↺", on_click=restore, text=True,
+                          classes=["btn-restore"])
+            solara.Text(t("applies_on_reset", lang), style={"font-size": "0.75em"})
+            if problem:
+                solara.Error(problem, classes=["param-error"])
+            WorldControls(config, on_change, lang)
 
-    if not isinstance(built, LiveRun):
-        solara.Error(t("bad_value", lang, error=built), classes=["param-error"])
+        with solara.Column(style={"flex": "1 1 600px", "min-width": "0"}):
+            if not isinstance(built, LiveRun):
+                solara.Error(t("bad_value", lang, error=built), classes=["param-error"])
+            LiveView(run, tick, scenario.text("title", lang), lang)
+
+
+@solara.component
+def LiveView(run: LiveRun, tick: solara.Reactive[int], title: str,  # noqa: N802
+             lang: str) -> solara.Element:
+    """Everything that changes with the week: the only part a step re-renders.
+
+    It reads ``tick`` (bumped after every step), so a step re-renders this
+    view and not the sidebar's many controls.
+    """
+    tick.value  # noqa: B018 (subscribe: re-render when a week has passed)
+    network_company, set_network_company = solara.use_state(0)
     with run.lock:
         week = run.week
         trust = charts.trust_option(run, lang)
@@ -301,7 +339,7 @@ def ExplorePage() -> solara.Element:  # noqa: N802
         with solara.Row(style={"align-items": "baseline"}):
             solara.Text(t("week", lang, week=week), classes=["week-display"],
                         style={"font-size": "1.4em", "font-weight": "bold"})
-            solara.Text(f"{scenario.text('title', lang)} · seed {run.seed} · "
+            solara.Text(f"{title} · seed {run.seed} · "
                         + t("world_summary", lang, consumers=run.config["consumers"],
                             companies=len(run.model.companies),
                             influencers=len(run.model.influencers)) + " · "
