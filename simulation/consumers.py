@@ -402,11 +402,16 @@ class ConsumerPopulation:
     def crisis_news(self, company: int, candid_entries: np.ndarray, p: dict) -> None:
         """A scandal reaches everyone who knows the brand.
 
-        Followers who heard it first and honestly from an influencer (the
-        follow entries in ``candid_entries``) take only ``1 - buffer`` of the
-        damage, and credit the influencer for telling them.
+        Prior trust cushions the news (Dawar & Pillutla 2000): a consumer whose
+        expected trust E is above neutral takes ``1 - prior_buffer * (2E - 1)``
+        of the damage. Followers who heard it first and honestly from an
+        influencer (the follow entries in ``candid_entries``) take only
+        ``1 - candour_buffer`` of what is left, and credit the influencer for
+        telling them.
         """
-        damage = np.where(self.aware[company], p["crisis_news_weight"], 0.0)
+        prior = expected_trust(self.brand_r[company], self.brand_s[company])
+        cushion = 1.0 - p["prior_buffer"] * np.maximum(0.0, 2.0 * prior - 1.0)
+        damage = np.where(self.aware[company], p["crisis_news_weight"] * cushion, 0.0)
         candid = self.follows.indices[candid_entries]
         damage[candid] *= 1.0 - p["candour_buffer"]
         self.brand_s[company] += damage

@@ -241,6 +241,9 @@ WORLD_PARAMS: tuple[Param, ...] = (
        "Evidence from one friend's story (a friend is weighed above an advertisement)."),
     _p("crisis_news_weight", 2.0, "float", 0.0, 20.0, "evidence",
        "Negative evidence a crisis sends to every consumer aware of the brand."),
+    _p("prior_buffer", 0.8, "float", 0.0, 1.0, "-",
+       "How much trust above neutral discounts crisis news: a consumer at expected trust E "
+       "takes 1 - prior_buffer x max(0, 2E - 1) of it (Dawar & Pillutla 2000)."),
     _p("candour_buffer", 0.6, "float", 0.0, 1.0, "share",
        "Share of crisis damage spared to followers told first, honestly, by the influencer."),
 )

@@ -427,9 +427,11 @@ def reference_crisis_news(pop: ConsumerPopulation, company: int, candid_entries:
                           p: dict, *, tally: Counter | None = None) -> None:
     """A scandal at ``company`` reaches every consumer aware of the brand.
 
-    Each aware consumer takes crisis_news_weight evidence against the brand;
-    one who heard it first and honestly from an influencer (the follower of
-    any entry in ``candid_entries``) takes only (1 - candour_buffer) of it,
+    Each aware consumer takes crisis_news_weight evidence against the brand,
+    times 1 - prior_buffer x max(0, 2E - 1) for their expected trust E before
+    the news (prior trust cushions a crisis); one who heard it first and
+    honestly from an influencer (the follower of any entry in
+    ``candid_entries``) takes only (1 - candour_buffer) of it,
     once, however many influencers told them. Each such follow entry credits
     its influencer once with credibility_weight x (1 + explained_bonus): an
     honest, explained message.
@@ -440,7 +442,8 @@ def reference_crisis_news(pop: ConsumerPopulation, company: int, candid_entries:
     for i in range(pop.n):
         if not pop.aware[company, i]:
             continue
-        damage = p["crisis_news_weight"]
+        prior = expected_trust(pop.brand_r[company, i], pop.brand_s[company, i])
+        damage = p["crisis_news_weight"] * (1.0 - p["prior_buffer"] * max(0.0, 2 * prior - 1))
         if i in told_first:
             damage *= 1.0 - p["candour_buffer"]
             tally["buffered"] += 1
