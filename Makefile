@@ -7,7 +7,7 @@ ASSETS := $(VENV)/.ui-assets
 UI_HOST ?= 127.0.0.1
 UI_PORT ?= 8765
 
-.PHONY: install run world test bench lint docs clean
+.PHONY: install run world test bench study lint docs clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "python3.12 not found: install Python 3.12 or set PYTHON=..."; exit 1; }
@@ -33,14 +33,20 @@ world: $(STAMP)
 
 ## make test: install and run the whole suite.
 test: install
-	$(BIN)/ruff check simulation scenarios tests benchmarks
+	$(BIN)/ruff check simulation scenarios experiments tests benchmarks
 	$(BIN)/python -m pytest -q
 
-## make bench: speed of the consumer kernel at several world sizes.
+## make bench: speed of the consumer kernel at several world sizes, and of sweeps on 2 workers.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/sweep_bench.py
 
-## make docs: regenerate the parameter table in docs/ODD.md.
+## make study: the essay's ten hypotheses (10-20 min on 2 cores); writes docs/results/hypotheses.md
+study: $(STAMP)
+	$(BIN)/influence sweep experiments/hypotheses.toml --out results/study --workers 2
+	$(BIN)/influence analyze results/study --report docs/results/hypotheses.md
+
+## make docs: regenerate the parameter table in docs/ODD.md and the scenario catalogue.
 docs: $(STAMP)
 	$(BIN)/python -m simulation.docs
 

@@ -486,22 +486,14 @@ _RESERVED = frozenset({"experiment", "point", "sample", "replicate", "seed", "ru
 
 
 def _declared(path: str, base: Mapping[str, Any]) -> parameters.Param | None:
-    """The declared parameter a path names, or None (the path is tried on the base)."""
-    try:
-        parts = parameters._split_path(path)
-    except ParameterError:
-        return None
-    if len(parts) == 1 and isinstance(parts[0], str):
-        return parameters.WORLD.get(parts[0])
-    if parts[0] == "influencer" and len(parts) == 2:
-        return parameters.INFLUENCER.get(parts[1])
-    if parts[0] in ("companies", "influencers") and len(parts) == 3 \
-            and isinstance(parts[1], int) and isinstance(parts[2], str):
-        if parts[1] >= len(base[parts[0]]):
+    """The declared parameter a path names, or None (also for a list entry ``base`` lacks)."""
+    param = parameters.declared(path)
+    head = path.split(".")[0].split("[")[0]
+    if param is not None and head in ("companies", "influencers"):
+        index = parameters.split_path(path)[1]
+        if index >= len(base[head]):
             return None
-        schema = parameters.COMPANY if parts[0] == "companies" else parameters.INFLUENCER_ROLE
-        return schema.get(parts[2])
-    return None
+    return param
 
 
 # --------------------------------------------------------------------------

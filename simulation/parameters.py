@@ -562,7 +562,7 @@ def set_path(config: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
         ParameterError: for an unknown path or a bad value.
     """
     config = copy.deepcopy(config)
-    parts = _split_path(path)
+    parts = split_path(path)
     if len(parts) == 1 and isinstance(parts[0], str):
         name = parts[0]
         if name not in WORLD:
@@ -595,7 +595,32 @@ def set_path(config: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
                          "influencer.churn_threshold")
 
 
-def _split_path(path: str) -> list[str | int]:
+def declared(path: str) -> Param | None:
+    """The declared parameter a settable path names (``companies[1].budget``), or None.
+
+    Only the shape of the path is read: whether ``companies[5]`` exists in a
+    given configuration is for :func:`set_path` to say.
+    """
+    try:
+        parts = split_path(path)
+    except ParameterError:
+        return None
+    if len(parts) == 1 and isinstance(parts[0], str):
+        return WORLD.get(parts[0])
+    if len(parts) == 2 and parts[0] == "influencer" and isinstance(parts[1], str):
+        return INFLUENCER.get(parts[1])
+    if len(parts) == 3 and parts[0] in ("companies", "influencers") \
+            and isinstance(parts[1], int) and isinstance(parts[2], str):
+        return (COMPANY if parts[0] == "companies" else INFLUENCER_ROLE).get(parts[2])
+    return None
+
+
+def split_path(path: str) -> list[str | int]:
+    """A parameter path as its parts: ``"companies[1].budget"`` -> ``["companies", 1, "budget"]``.
+
+    ``companies.1.budget`` is the same path. Raises ParameterError for a
+    malformed piece.
+    """
     parts: list[str | int] = []
     for piece in path.strip().split("."):
         if piece.isdigit():

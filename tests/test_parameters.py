@@ -297,3 +297,22 @@ def test_a_parameter_error_survives_pickling() -> None:
     back = pickle.loads(pickle.dumps(error))
     assert type(back) is ParameterError and str(back) == str(error)
     assert (back.path, back.value, back.allowed) == (error.path, error.value, error.allowed)
+
+
+@pytest.mark.parametrize(("path", "name"), [
+    ("consumers", "consumers"), ("companies[1].budget", "budget"),
+    ("companies.0.strategy", "strategy"), ("influencer.churn_threshold", "churn_threshold"),
+    ("influencers[3].audience_share", "audience_share"), ("influencers[0].deal", "deal"),
+])
+def test_declared_finds_the_parameter_behind_a_path(path: str, name: str) -> None:
+    from simulation.parameters import declared
+
+    assert declared(path).name == name
+
+
+@pytest.mark.parametrize("path", ["nothing", "companies[1]", "companies[1].colour",
+                                  "influencer.deal", "events[0].week", "a..b", ""])
+def test_declared_is_none_for_what_cannot_be_set(path: str) -> None:
+    from simulation.parameters import declared
+
+    assert declared(path) is None
