@@ -23,7 +23,8 @@ drives the real code, not a copy of it:
 * **Persuasion knowledge** (Friestad & Wright 1994): the share of followers
   who recognise a paid message against 1 - (1 - delta)(1 - pi).
 
-``influence dock ...`` prints each result and writes its figure.
+``influence dock ...`` prints each result and writes its figure; ``influence dock patterns``
+does the same for the empirical patterns of :mod:`simulation.patterns`.
 """
 
 from __future__ import annotations
@@ -821,3 +822,46 @@ def recognition(followers: int, seed: int, out: Path) -> None:
     _write(out, {"dock_recognition.png": bars_figure(
         "Recognition as paid: 1 - (1 - delta)(1 - pi)", labels, want, got, errors,
         "share recognising")})
+
+
+@dock.command()
+@click.option("--seeds", "seed_count", type=int, default=3, show_default=True,
+              help="Seeds 0, 1, ..., N-1: one world (two where a pattern compares) per seed.")
+@click.option("--consumers", type=int, default=None,
+              help="Consumers in every world [default: each pattern's documented size: 2000 "
+                   "for engagement and crisis, 1000 for disclosure].")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("results/dock"),
+              show_default=True, help="Folder for the five figures (pattern_<name>.png).")
+def patterns(seed_count: int, consumers: int | None, out: Path) -> None:
+    """Empirical patterns at the defaults: numbers, verdict and one figure per pattern."""
+    from . import patterns as pt
+    from .cli import _fail, check_out_dir
+
+    if not 1 <= seed_count <= 100:
+        raise _fail(f"--seeds: got {seed_count}; allowed: an integer in [1, 100]")
+    if consumers is not None:
+        try:
+            resolve({"consumers": consumers})
+        except ParameterError as error:
+            raise _fail(f"--consumers: got {consumers}; allowed: {error.allowed}") from None
+    check_out_dir(out)
+    seeds = tuple(range(seed_count))
+
+    def size(documented: int) -> int:
+        return documented if consumers is None else consumers
+
+    results = [
+        pt.engagement_by_audience(seeds=seeds, consumers=size(pt.ENGAGEMENT_CONSUMERS)),
+        pt.friend_over_advertising(),
+        pt.disclosure_credibility(seeds=seeds, consumers=size(pt.DISCLOSURE_CONSUMERS)),
+        pt.trust_asymmetry(seeds=seeds, consumers=size(pt.CRISIS_CONSUMERS)),
+        pt.crisis_buffer(seeds=seeds, consumers=size(pt.CRISIS_CONSUMERS)),
+    ]
+    click.echo(f"Empirical patterns at the default mechanisms, seeds {seeds[0]}..{seeds[-1]}")
+    for number, result in enumerate(results, start=1):
+        click.echo(f"{number}. {result.title} ({result.reference})")
+        for line in result.lines():
+            click.echo(f"   {line}")
+    reproduced = sum(result.reproduced for result in results)
+    click.echo(f"{reproduced} of {len(results)} patterns reproduced")
+    _write(out, {f"pattern_{result.name}.png": result.figure() for result in results})

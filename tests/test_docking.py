@@ -261,3 +261,39 @@ def test_dock_bass_rejects_bad_input_in_one_line(tmp_path, args, needle) -> None
     assert result.exit_code == 2
     assert needle in result.output
     assert not out.exists()
+
+
+# --------------------------------------------------------------- patterns
+PATTERN_FIGURES = ("pattern_engagement.png", "pattern_friends.png", "pattern_disclosure.png",
+                   "pattern_asymmetry.png", "pattern_crisis_buffer.png")
+
+
+def test_dock_patterns_prints_each_pattern_and_writes_five_figures(tmp_path) -> None:
+    """A small world (150 consumers, one seed) keeps this fast; the verdicts at that size
+    are not the documented ones, so only the report's shape and the files are checked."""
+    result = CliRunner().invoke(cli, ["dock", "patterns", "--seeds", "1", "--consumers", "150",
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for title in ("Engagement rate falls with audience size", "Friends trusted above advertising",
+                  "Disclosure lowers credibility", "Trust destroyed faster than built",
+                  "Crisis damage buffered by prior trust"):
+        assert title in result.output
+    assert result.output.count("verdict: ") == 5
+    assert "150 consumers" in result.output
+    assert "patterns reproduced" in result.output
+    for name in PATTERN_FIGURES:
+        png = (tmp_path / name).read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000, name
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(PATTERN_FIGURES)
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--seeds", "0"], "--seeds: got 0; allowed"),
+    (["--consumers", "5"], "--consumers: got 5; allowed"),
+])
+def test_dock_patterns_rejects_bad_input_in_one_line(tmp_path, args, needle) -> None:
+    out = tmp_path / "never"
+    result = CliRunner().invoke(cli, ["dock", "patterns", *args, "--out", str(out)])
+    assert result.exit_code == 2
+    assert needle in result.output
+    assert not out.exists()

@@ -1,22 +1,32 @@
 """Empirical patterns: which ones the model reproduces at its default mechanisms.
 
-Each test runs the default world (default mechanism parameters; only the size of
-the world and, where a pattern needs them, the number of influencers or a crisis
-date are set) and checks the direction of a documented empirical pattern. A
-pattern the model does not reproduce is a strict xfail that states why: it
-documents the failure and will flag the day the model starts to reproduce it.
-See docs/validation.md for the figures printed by these runs.
+Each test runs the default world through :mod:`simulation.patterns` (default mechanism
+parameters; only the size of the world and, where a pattern needs them, the number of
+influencers or a crisis date are set) and checks the direction of a documented empirical
+pattern. The module's verdicts apply the same criteria, so ``influence dock patterns``
+prints what these tests check. A pattern the model does not reproduce would be a strict
+xfail that states why. See docs/validation.md for the figures printed by these runs.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+import pytest
 from scipy.stats import spearmanr
 
-from simulation.model import InfluenceModel
 from simulation.parameters import resolve
-
-SEEDS = (0, 1, 2)
+from simulation.patterns import (
+    SEEDS,
+    Correlation,
+    crisis_buffer,
+    crisis_run,
+    disclosure_credibility,
+    engagement_by_audience,
+    friend_over_advertising,
+    trust_asymmetry,
+)
 
 
 def test_engagement_rate_falls_with_audience_size() -> None:
@@ -28,21 +38,11 @@ def test_engagement_rate_falls_with_audience_size() -> None:
     1 % level. (The fall is partly put in: attention per post falls with audience
     share, ``engagement_exponent``; likes add credibility and post counts on top.)
     """
-    followers, rates = [], []
-    for seed in SEEDS:
-        model = InfluenceModel(rng=seed, consumers=2000, influencers_per_company=15,
-                               audience_min_share=0.002, audience_max_share=0.4)
-        pop = model.population
-        likes = np.zeros(len(model.influencers))
-        follow = np.zeros(len(model.influencers))
-        for _ in range(26):
-            model.step()
-            likes += [inf.likes for inf in model.influencers]
-            follow += [pop.following[pop.audience(inf.row)].sum() for inf in model.influencers]
-        followers += list(follow)
-        rates += list(likes / np.maximum(follow, 1))
-    rho, pvalue = spearmanr(followers, rates)
+    result = engagement_by_audience(seeds=SEEDS, consumers=2000, weeks=26)
+    assert result.rate.size == 30 * len(SEEDS)
+    rho, pvalue = result.pooled.rho, result.pooled.pvalue
     assert rho < 0 and pvalue < 0.01, (rho, pvalue)
+    assert result.reproduced
 
 
 def test_a_friend_weighs_more_than_any_advertisement() -> None:
@@ -53,57 +53,35 @@ def test_a_friend_weighs_more_than_any_advertisement() -> None:
     no discount x the explanation bonus x a claim of 1. (A parameter choice, checked.)
     """
     p = resolve()
-    best_message = p["message_weight"] * 1.0 * 1.0 * (1.0 + p["explained_bonus"]) * 1.0
-    assert p["listening"] * p["friend_weight"] > best_message
-
-
-def _credibility(disclosure: float, seed: int) -> float:
-    model = InfluenceModel(rng=seed, consumers=1000,
-                           companies=[{"strategy": "billboard",
-                                       "disclosure_billboard": disclosure}, {}])
-    for _ in range(52):
-        model.step()
-    frame = model.timeseries()
-    first = frame["company"].iloc[0]
-    return float(frame.loc[frame["company"] == first, "influencer_credibility"].iloc[-1])
+    result = friend_over_advertising()
+    assert result.friend_story == pytest.approx(p["listening"] * p["friend_weight"])
+    assert result.best_advertisement == pytest.approx(
+        p["message_weight"] * 1.0 * 1.0 * (1.0 + p["explained_bonus"]) * 1.0)
+    assert result.friend_story > result.best_advertisement
+    assert result.reproduced
 
 
 def test_disclosure_lowers_credibility() -> None:
     """Eisend et al. 2020 (meta-analysis): disclosure raises recognition and lowers
     the source's credibility. Same seed, billboard posts with no disclosure against a
     fully salient one: after a year credibility is lower with disclosure, in every seed."""
-    for seed in SEEDS:
-        assert _credibility(1.0, seed) < _credibility(0.0, seed)
-
-
-def _crisis_run(seed: int, week: int = 80, **params) -> tuple[np.ndarray, np.ndarray,
-                                                              np.ndarray, np.ndarray]:
-    """Trust in the engaged company over 100 weeks, and each aware consumer's trust just
-    before and just after a crisis that breaks in ``week``."""
-    model = InfluenceModel(rng=seed, consumers=2000, companies=[{}, {"crisis_week": week}],
-                           **params)
-    pop = model.population
-    before = after = aware = None
-    for step in range(1, 101):
-        if step == week:
-            before, aware = pop.brand_trust()[1].copy(), pop.aware[1].copy()
-        model.step()
-        if step == week:
-            after = pop.brand_trust()[1].copy()
-    frame = model.timeseries()
-    second = frame["company"].unique()[1]
-    trust = frame.loc[frame["company"] == second, "trust_mean"].to_numpy()
-    return trust, before[aware], after[aware], aware
+    result = disclosure_credibility(seeds=SEEDS, consumers=1000, weeks=52)
+    assert result.hidden.shape == result.disclosed.shape == (len(SEEDS), 53)
+    for seed, hidden, disclosed in zip(SEEDS, result.hidden[:, -1], result.disclosed[:, -1],
+                                       strict=True):
+        assert disclosed < hidden, (seed, disclosed, hidden)
+    assert result.reproduced
 
 
 def test_trust_is_destroyed_faster_than_built() -> None:
     """Slovic 1993: the trust the engaged company built over 79 weeks is lost, and more,
     in the single week its crisis breaks (trust_mean index = week)."""
-    for seed in SEEDS:
-        trust, _, _, _ = _crisis_run(seed)
+    result = trust_asymmetry(seeds=SEEDS, consumers=2000, crisis_week=80, weeks=100)
+    for trust in result.trust:
         built = trust[79] - trust[0]
         assert built > 0
         assert trust[79] - trust[80] > built
+    assert result.reproduced
 
 
 def test_prior_trust_buffers_crisis_damage() -> None:
@@ -117,12 +95,44 @@ def test_prior_trust_buffers_crisis_damage() -> None:
     week: with Beta evidence alone, a fixed dose of bad news takes at least as much from a
     consumer who trusts more.
     """
-    for seed in SEEDS:
-        _, before, after, _ = _crisis_run(seed)
-        trusting = before >= 0.5
-        rho, pvalue = spearmanr(before[trusting], (before - after)[trusting])
-        assert rho < 0 and pvalue < 0.01, (rho, pvalue)
-        _, before, after, _ = _crisis_run(seed, prior_buffer=0.0)
-        trusting = before >= 0.5
-        rho, pvalue = spearmanr(before[trusting], (before - after)[trusting])
-        assert not (rho < 0 and pvalue < 0.01), (rho, pvalue)
+    result = crisis_buffer(seeds=SEEDS, consumers=2000, crisis_week=80, weeks=100)
+    for with_rule, without_rule in zip(result.with_rule, result.without_rule, strict=True):
+        assert with_rule.rho < 0 and with_rule.pvalue < 0.01, with_rule
+        assert not (without_rule.rho < 0 and without_rule.pvalue < 0.01), without_rule
+    assert result.reproduced and result.rule_needed
+
+
+def test_crisis_figures_are_those_of_the_run() -> None:
+    """The pattern's numbers are computed from the run, not elsewhere: the drop and the
+    correlation of seed 0 agree with a direct computation on :func:`crisis_run`."""
+    run = crisis_run(0, consumers=300, crisis_week=20, weeks=25)
+    assert run.trust.size == 26
+    result = crisis_buffer(seeds=(0,), consumers=300, crisis_week=20, weeks=25)
+    trusting = run.before >= 0.5
+    np.testing.assert_array_equal(result.prior[0], run.before[trusting])
+    np.testing.assert_array_equal(result.drop[0], (run.before - run.after)[trusting])
+    rho, pvalue = spearmanr(run.before[trusting], (run.before - run.after)[trusting])
+    assert result.with_rule[0].rho == pytest.approx(rho)
+    assert result.with_rule[0].pvalue == pytest.approx(pvalue)
+
+
+def test_correlation_is_undefined_rather_than_wrong_on_degenerate_input() -> None:
+    """Too few points or a constant side give NaN, which never counts as a pattern."""
+    for x, y in (([1.0, 2.0], [2.0, 1.0]), ([1.0, 2.0, 3.0], [5.0, 5.0, 5.0])):
+        c = Correlation.spearman(x, y)
+        assert math.isnan(c.rho) and not c.negative
+    c = Correlation.spearman(np.arange(20.0), -np.arange(20.0) ** 2)
+    assert c.rho == pytest.approx(-1.0) and c.negative
+
+
+def test_same_seed_same_numbers_and_same_figure_bytes() -> None:
+    """One seed fixes a pattern run, and its figure carries no timestamp: two computations
+    give identical numbers and identical PNG bytes."""
+    first = disclosure_credibility(seeds=(3,), consumers=100, weeks=6)
+    second = disclosure_credibility(seeds=(3,), consumers=100, weeks=6)
+    np.testing.assert_array_equal(first.hidden, second.hidden)
+    np.testing.assert_array_equal(first.disclosed, second.disclosed)
+    png = first.figure()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png == second.figure()
+    assert b"Software" not in png and b"Creation Time" not in png
