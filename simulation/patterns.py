@@ -155,7 +155,8 @@ class EngagementPattern:
     title = "Engagement rate falls with audience size"
     reference = "Markerly 2016; HypeAuditor 2026"
     origin = ("partly built in: attention per post falls as audience share^-engagement_exponent;"
-              " likes also depend on the influencer's credibility")
+              " likes also depend on the influencer's credibility and, for billboard deals, on "
+              "the posts a budget buys")
 
     @property
     def reproduced(self) -> bool:
@@ -370,9 +371,9 @@ class DisclosurePattern:
     name = "disclosure"
     title = "Disclosure lowers credibility"
     reference = "Eisend et al. 2020"
-    origin = ("emerges: disclosure raises recognition; a recognised post adds less credibility "
-              "(pk_discount) and can backfire (reactance); no parameter links disclosure to "
-              "credibility directly")
+    origin = ("emerges from the recognition sub-model: disclosure raises recognition, and a "
+              "recognised post weighs less (pk_discount) or backfires (reactance), both put in; "
+              "no parameter ties credibility to disclosure, and the year's fall is an outcome")
 
     @property
     def effect(self) -> np.ndarray:
