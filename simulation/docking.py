@@ -42,6 +42,7 @@ import scipy.sparse as sp
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from . import patterns as pattern_runs
 from .companies import department_graph, spread_fact
 from .consumers import ConsumerPopulation, Market, Post, draw_week
 from .network import build_network
@@ -825,16 +826,18 @@ def recognition(followers: int, seed: int, out: Path) -> None:
 
 
 @dock.command()
-@click.option("--seeds", "seed_count", type=int, default=3, show_default=True,
+@click.option("--seeds", "seed_count", type=int, default=len(pattern_runs.SEEDS),
+              show_default=True,
               help="Seeds 0, 1, ..., N-1: one world (two where a pattern compares) per seed.")
 @click.option("--consumers", type=int, default=None,
-              help="Consumers in every world [default: each pattern's documented size: 2000 "
-                   "for engagement and crisis, 1000 for disclosure].")
+              help="Consumers in every world [default: each pattern's documented size: "
+                   f"{pattern_runs.ENGAGEMENT_CONSUMERS} for engagement, "
+                   f"{pattern_runs.DISCLOSURE_CONSUMERS} for disclosure, "
+                   f"{pattern_runs.CRISIS_CONSUMERS} for the crisis].")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("results/dock"),
               show_default=True, help="Folder for the five figures (pattern_<name>.png).")
 def patterns(seed_count: int, consumers: int | None, out: Path) -> None:
     """Empirical patterns at the defaults: numbers, verdict and one figure per pattern."""
-    from . import patterns as pt
     from .cli import _fail, check_out_dir
 
     if not 1 <= seed_count <= 100:
@@ -850,12 +853,13 @@ def patterns(seed_count: int, consumers: int | None, out: Path) -> None:
     def size(documented: int) -> int:
         return documented if consumers is None else consumers
 
+    pr = pattern_runs
     results = [
-        pt.engagement_by_audience(seeds=seeds, consumers=size(pt.ENGAGEMENT_CONSUMERS)),
-        pt.friend_over_advertising(),
-        pt.disclosure_credibility(seeds=seeds, consumers=size(pt.DISCLOSURE_CONSUMERS)),
-        pt.trust_asymmetry(seeds=seeds, consumers=size(pt.CRISIS_CONSUMERS)),
-        pt.crisis_buffer(seeds=seeds, consumers=size(pt.CRISIS_CONSUMERS)),
+        pr.engagement_by_audience(seeds=seeds, consumers=size(pr.ENGAGEMENT_CONSUMERS)),
+        pr.friend_over_advertising(),
+        pr.disclosure_credibility(seeds=seeds, consumers=size(pr.DISCLOSURE_CONSUMERS)),
+        pr.trust_asymmetry(seeds=seeds, consumers=size(pr.CRISIS_CONSUMERS)),
+        pr.crisis_buffer(seeds=seeds, consumers=size(pr.CRISIS_CONSUMERS)),
     ]
     click.echo(f"Empirical patterns at the default mechanisms, seeds {seeds[0]}..{seeds[-1]}")
     for number, result in enumerate(results, start=1):
