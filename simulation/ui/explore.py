@@ -9,12 +9,13 @@ scenario file says.
 
 from __future__ import annotations
 
+import asyncio
 import json
-import threading
 import time
 from typing import Any
 
 import solara
+import solara.lab
 
 from .. import parameters
 from ..parameters import ParameterError
@@ -254,19 +255,19 @@ def ExplorePage() -> solara.Element:  # noqa: N802
         set_config(scenario.config)
         set_problem("")
 
-    def play_loop(cancel: threading.Event) -> None:
+    async def play_loop() -> None:
+        # A coroutine on the server's event loop, not a thread: each week and its
+        # redraw then run between the page's own messages, never alongside them.
         if not playing:
             return
-        while not cancel.is_set():
+        while True:
             started = time.perf_counter()
             run.step(1)
             tick.set(tick.value + 1)
-            if speed != "max":
-                cancel.wait(max(0.0, 1.0 / float(speed) - (time.perf_counter() - started)))
-            else:
-                cancel.wait(0.001)
+            pause = 0.0 if speed == "max" else 1.0 / float(speed)
+            await asyncio.sleep(max(0.001, pause - (time.perf_counter() - started)))
 
-    solara.use_thread(play_loop, dependencies=[playing, run, speed], intrusive_cancel=False)
+    solara.lab.use_task(play_loop, dependencies=[playing, run, speed], prefer_threaded=False)
 
     def on_seed(text: str | None) -> None:
         try:

@@ -26,7 +26,8 @@ def week_shown(page) -> int:
 def wait_week(page, week: int) -> None:
     page.wait_for_selector(f".week-display:has-text('{week}')")
     page.wait_for_function(
-        f"document.querySelector('.week-display').innerText.match(/\\d+/)[0] == '{week}'")
+        "(() => { const e = document.querySelector('.week-display');"
+        f" return e && e.innerText.match(/\\d+/)[0] == '{week}'; }})()")
 
 
 def open_explore(page, url: str) -> None:
@@ -81,7 +82,8 @@ def test_play_then_pause_stops_time(offline_page, ui_server) -> None:
     open_explore(page, ui_server)
     page.click(".btn-play")
     page.wait_for_function(
-        "parseInt(document.querySelector('.week-display').innerText.match(/\\d+/)[0]) >= 3")
+        "(() => { const e = document.querySelector('.week-display');"
+        " return e && parseInt(e.innerText.match(/\\d+/)[0]) >= 3; })()")
     page.click(".btn-play")  # now labelled Pause
     page.wait_for_selector(".btn-play:has-text('Play')")
     paused = week_shown(page)

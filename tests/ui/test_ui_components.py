@@ -102,3 +102,25 @@ def test_about_shows_every_parameter_and_a_citation() -> None:
                   *parameters.INFLUENCER_PARAMS):
         assert f"<code>{param.name}</code>" in html
     assert "How to cite" in html
+
+
+def test_a_lesson_is_followed_to_its_end() -> None:
+    from simulation.ui.learn import LearnPage
+
+    _, rc = render(LearnPage)
+    for _ in range(30):
+        if rc.find(v.Alert, class_="lesson-end").widgets:
+            break
+        run_to = rc.find(v.Btn, class_="btn-run-to").widget
+        if not run_to.disabled:
+            run_to.click()
+        rc.find(v.Btn, class_="btn-next").widget.click()
+    assert rc.find(v.Alert, class_="lesson-end").widgets
+    assert week(rc) > 0
+
+
+def test_french_changes_the_visible_text() -> None:
+    _, rc = render(ExplorePage)
+    state.language.set("fr")
+    assert rc.find(v.Html, class_="week-display").widget.children[0] == "Semaine 0"
+    assert rc.find(v.Btn, class_="btn-step").widget.children[0] == "Pas"

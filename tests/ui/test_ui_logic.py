@@ -1,0 +1,136 @@
+"""The UI's logic without widgets: catalogue, scenarios, extreme values, comparison tables."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from simulation import parameters
+from simulation.parameters import ParameterError
+from simulation.ui import state
+from simulation.ui.compare_page import apply_changes, run_comparison, summary_table
+from simulation.ui.controls import widget_kind
+from simulation.ui.explore import apply_change
+from simulation.ui.i18n import CATALOGUE, LANGUAGES, t
+from simulation.ui.live import LiveRun
+
+SMALL = {"consumers": 200}
+
+
+def test_every_string_exists_in_english_and_french() -> None:
+    for key, entry in CATALOGUE.items():
+        for language in LANGUAGES:
+            assert entry.get(language, "").strip(), f"{key} has no {language} text"
+    assert t("week", "fr", week=3) == "Semaine 3"
+
+
+def _slider_values(params):
+    for param in params:
+        if widget_kind(param) in ("int_slider", "float_slider"):
+            yield param, param.low
+            yield param, param.high
+
+
+@pytest.mark.parametrize(("param", "value"), list(_slider_values(parameters.WORLD_PARAMS)),
+                         ids=lambda x: getattr(x, "name", str(x)))
+def test_a_world_slider_at_either_end_never_crashes(param, value) -> None:
+    base = parameters.resolve({**parameters.defaults(), **SMALL})
+    try:
+        config = apply_change(base, param.name, value)
+    except ParameterError:
+        return  # refused with a message: the page shows it and keeps the old world
+    run = LiveRun(config, seed=1)
+    run.step(3)
+    assert run.week == 3
+
+
+@pytest.mark.parametrize(("param", "value"), list(_slider_values(parameters.COMPANY_PARAMS)),
+                         ids=lambda x: getattr(x, "name", str(x)))
+def test_a_company_slider_at_either_end_never_crashes(param, value) -> None:
+    base = parameters.resolve({**parameters.defaults(), **SMALL})
+    try:
+        config = apply_change(base, f"companies[0].{param.name}", value)
+    except ParameterError:
+        return
+    run = LiveRun(config, seed=1)
+    run.step(3)
+    assert run.week == 3
+
+
+def test_a_refused_world_names_the_parameter() -> None:
+    base = parameters.resolve(parameters.defaults())
+    with pytest.raises(ParameterError, match="consumers"):
+        apply_change(apply_change(base, "network", "complete"), "consumers", 10_000)
+
+
+def test_a_bad_scenario_file_raises_the_loaders_one_line() -> None:
+    with pytest.raises(ValueError) as error:
+        state.load_user_file("mine.toml", b"[world]\nconsumers = -5\n")
+    message = str(error.value)
+    assert "\n" not in message
+    assert "consumers" in message and "got -5" in message and "allowed" in message
+
+
+def test_a_file_that_is_not_text_is_refused_cleanly() -> None:
+    with pytest.raises(ValueError, match="mine.toml"):
+        state.load_user_file("mine.toml", b"\xff\xfe\x00binary")
+
+
+def test_a_good_scenario_file_becomes_a_scenario() -> None:
+    loaded = state.load_user_file(
+        "mine.toml", b'title = "Mine"\nsummary = "A small world."\n[world]\nconsumers = 300\n')
+    assert loaded.key == "file:mine.toml"
+    assert loaded.title == "Mine" and loaded.config["consumers"] == 300
+
+
+def test_scenario_texts_follow_the_language() -> None:
+    scenario = state.UiScenario(
+        key="x", title="Title", summary="Summary", config={}, teaching={"what": "W"},
+        lesson=({"week": 4, "watch": "watch", "ask": "ask", "try": "try"},),
+        fr={"title": "Titre", "teaching": {"what": "Q"}, "lesson": [{"watch": "regardez"}]})
+    assert scenario.text("title", "fr") == "Titre"
+    assert scenario.text("summary", "fr") == "Summary"  # no French: English
+    assert scenario.teaching_in("fr") == {"what": "Q"}
+    assert scenario.lesson_in("fr") == [{"week": 4, "watch": "regardez", "ask": "ask",
+                                         "try": "try"}]
+
+
+def test_the_catalogue_offers_the_default_first_and_every_shipped_scenario() -> None:
+    keys = list(state.catalogue())
+    assert keys[0] == state.DEFAULT_KEY
+    assert set(keys) >= {s.key for s in state.shipped()}
+
+
+def test_variant_changes_are_applied_and_checked() -> None:
+    base = parameters.resolve(parameters.defaults())
+    variant = apply_changes(base, "companies[1].structure=siloed; consumers=500")
+    assert variant["companies"][1]["structure"] == "siloed" and variant["consumers"] == 500
+    with pytest.raises(ParameterError, match="consumers"):
+        apply_changes(base, "consumers=-1")
+
+
+def test_comparison_reports_progress_and_both_downloads() -> None:
+    base = parameters.resolve({**parameters.defaults(), **SMALL})
+    seen = []
+    outcome = run_comparison([("a", base), ("b", apply_changes(base, "asymmetry=5"))],
+                             replicates=2, weeks=4, seed=3,
+                             progress=lambda done, total: seen.append((done, total)),
+                             cancel=threading.Event())
+    assert seen[-1] == (4, 4)
+    assert outcome.csv.startswith(b"scenario,replicate")
+    assert outcome.png[:4] == b"\x89PNG"
+    table = summary_table(outcome.result.stats, "en")
+    assert set(table["scenario"]) == {"a", "b"}
+    assert table["trust_mean"].str.match(r"^\d\.\d{3} \[").all()
+
+
+def test_a_cancelled_comparison_stops() -> None:
+    from simulation.ui.compare_page import Cancelled
+
+    base = parameters.resolve({**parameters.defaults(), **SMALL})
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        run_comparison([("a", base), ("b", base | {"asymmetry": 5.0})], replicates=2,
+                       weeks=4, seed=3, progress=lambda d, n: None, cancel=cancel)
