@@ -56,7 +56,7 @@ from typing import Any
 
 from simulation import parameters
 from simulation.metrics import COLUMNS
-from simulation.parameters import ParameterError
+from simulation.parameters import InputFileError, ParameterError
 from simulation.seeds import MAX_KEY, canonical_json, derive_seed
 
 #: Design kinds and what each needs.
@@ -83,17 +83,8 @@ ANALYSIS_KEYS = ("outputs",)
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 
 
-class SpecError(ValueError):
+class SpecError(InputFileError):
     """A spec that cannot be run; the message is one line naming the file and key path."""
-
-    def __init__(self, file: str | os.PathLike[str], path: str, value: Any,
-                 allowed: str) -> None:
-        self.file = str(file)
-        self.path = path
-        self.value = value
-        self.allowed = allowed
-        where = f"{self.file}: {path}" if path else self.file
-        super().__init__(f"{where}: got {value!r}; allowed: {allowed}")
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from typing import Any
 
 from simulation import parameters
 from simulation.metrics import COLUMNS
-from simulation.parameters import ParameterError
+from simulation.parameters import InputFileError, ParameterError
 
 SCENARIO_DIR = Path(__file__).resolve().parent
 
@@ -63,26 +63,13 @@ EXPECT_KEYS = ("text", "metric", "week", "weeks", "higher", "lower", "company", 
                "later", "direction", "above", "below")
 
 
-class ScenarioError(ValueError):
+class ScenarioError(InputFileError):
     """A scenario file that cannot be used; the message is one line naming the file.
 
     Attributes:
         file: The file (or the name asked for) at fault.
         path: Key path inside the file (``companies[1].transparency``), or "".
     """
-
-    def __init__(self, file: str | os.PathLike[str], path: str, value: Any,
-                 allowed: str) -> None:
-        self.file = str(file)
-        self.path = path
-        self.value = value
-        self.allowed = allowed
-        where = f"{self.file}: {path}" if path else self.file
-        super().__init__(f"{where}: got {value!r}; allowed: {allowed}")
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Rebuild from the parts, so that the error survives a trip between processes."""
-        return (type(self), (self.file, self.path, self.value, self.allowed))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from simulation.docs import replace_block
+from simulation.docs import sync_block
 
 from . import SCENARIO_DIR, load, names
 
@@ -65,23 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="do not write; exit 1 if the file is out of date")
     parser.add_argument("--path", type=Path, default=CATALOGUE_PATH)
     args = parser.parse_args(argv)
-    text = args.path.read_text(encoding="utf-8")
-    try:
-        new = replace_block(text, START, END, catalogue())
-    except ValueError as err:
-        print(f"{args.path}: {err}", file=sys.stderr)
-        return 1
-    if args.check:
-        if new != text:
-            print(f"{args.path}: the catalogue is out of date; run "
-                  "`python -m scenarios.catalogue` (or `make docs`)", file=sys.stderr)
-            return 1
-        print(f"{args.path}: catalogue up to date")
-        return 0
-    if new != text:
-        args.path.write_text(new, encoding="utf-8")
-    print(f"{args.path}: catalogue {'rewritten' if new != text else 'already up to date'}")
-    return 0
+    return sync_block(args.path, START, END, catalogue(), check=args.check,
+                      what="catalogue", command="python -m scenarios.catalogue")
 
 
 if __name__ == "__main__":

@@ -101,24 +101,44 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _odd(args: argparse.Namespace) -> int:
-    text = args.path.read_text(encoding="utf-8")
+    return sync_block(args.path, START, END, table_block(), check=args.check,
+                      what="parameter table", command="python -m simulation.docs")
+
+
+def sync_block(path: Path, start: str, end: str, block: str, *, check: bool, what: str,
+               command: str) -> int:
+    """Rewrite (or, with ``check``, verify) one generated block of a document.
+
+    Args:
+        path: The document.
+        start, end: The markers around the block.
+        block: The block as it should be, markers included.
+        check: Only compare; write nothing.
+        what: What the block is, for the messages ("parameter table").
+        command: The command that regenerates it, for the message when stale.
+
+    Returns:
+        0 when the file is (now) up to date; 1 when ``check`` finds it stale,
+        or when the markers are broken (then nothing is written).
+    """
+    text = path.read_text(encoding="utf-8")
     try:
-        new = render_odd(text)
+        new = replace_block(text, start, end, block)
     except ValueError as err:
-        print(f"{args.path}: {err}", file=sys.stderr)
+        print(f"{path}: {err}", file=sys.stderr)
         return 1
-    if args.check:
+    if check:
         if new != text:
-            print(f"{args.path}: the parameter table is out of date; "
-                  "run `python -m simulation.docs` (or `make docs`)", file=sys.stderr)
+            print(f"{path}: the {what} is out of date; run `{command}` (or `make docs`)",
+                  file=sys.stderr)
             return 1
-        print(f"{args.path}: parameter table up to date")
+        print(f"{path}: {what} up to date")
         return 0
     if new != text:
-        args.path.write_text(new, encoding="utf-8")
-        print(f"{args.path}: parameter table rewritten")
+        path.write_text(new, encoding="utf-8")
+        print(f"{path}: {what} rewritten")
     else:
-        print(f"{args.path}: parameter table already up to date")
+        print(f"{path}: {what} already up to date")
     return 0
 
 

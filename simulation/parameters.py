@@ -46,6 +46,32 @@ class ParameterError(ValueError):
         return (type(self), (self.path, self.value, self.allowed))
 
 
+class InputFileError(ValueError):
+    """A bad value in an input file (a scenario, an experiment spec), on one line.
+
+    The message names the file, the key path inside it, the value and what is
+    allowed: ``mine.toml: companies[1].transparency: got 1.5; allowed: ...``.
+
+    Attributes:
+        file: The file (or the name asked for) at fault.
+        path: Key path inside the file, or "" for the file as a whole.
+        value: The value found.
+        allowed: What is allowed there, in words.
+    """
+
+    def __init__(self, file: Any, path: str, value: Any, allowed: str) -> None:
+        self.file = str(file)
+        self.path = path
+        self.value = value
+        self.allowed = allowed
+        where = f"{self.file}: {path}" if path else self.file
+        super().__init__(f"{where}: got {value!r}; allowed: {allowed}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Rebuild from the parts, so that the error survives a trip between processes."""
+        return (type(self), (self.file, self.path, self.value, self.allowed))
+
+
 @dataclass(frozen=True)
 class Param:
     """One declared parameter.
