@@ -33,7 +33,19 @@ CHROMIUM = Path(os.environ.get("UI_CHROMIUM", "/usr/bin/chromium"))
 
 
 def server_step_ms(steps: int) -> list[float]:
-    """Milliseconds per Step click in the Explore page rendered without a browser."""
+    """Milliseconds per Step click in the Explore page rendered without a browser.
+
+    Rendered inside an event loop, as the server does (Play is a coroutine).
+    """
+    import asyncio
+
+    async def inside_loop() -> list[float]:
+        return _server_step_ms(steps)
+
+    return asyncio.run(inside_loop())
+
+
+def _server_step_ms(steps: int) -> list[float]:
     import ipyvuetify as v
     import solara
 
