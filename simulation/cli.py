@@ -170,6 +170,25 @@ def check_out_dir(out: Path) -> None:
                     f"({probe} is not writable)")
 
 
+def write_outputs(out: Path, files: Mapping[str, bytes], *, quiet: bool) -> None:
+    """Write a command's result files into ``out``, all or nothing, and say so on stderr.
+
+    A folder that cannot be written after all (full disk, permissions changed
+    while running) ends the command with exit status 1 and one ``error:``
+    line; the folder keeps what it had.
+    """
+    from .output import atomic_write_many
+
+    try:
+        written = atomic_write_many(out, files)
+    except OSError as error:
+        click.echo(f"error: --out: cannot write {str(out)!r}: {error.strerror or error}",
+                   err=True)
+        sys.exit(1)
+    if not quiet:
+        click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+
+
 def show_progress(quiet: bool, stderr_is_tty: bool, steps: int, consumers: int) -> bool:
     """Whether to draw a progress bar: on a terminal, or for long runs in a log."""
     if quiet:
@@ -359,20 +378,12 @@ def run(ctx: click.Context, scenario: str | None, steps: int | None, seed: int,
     click.echo(format_summary(table))
 
     if out is not None:
-        from .output import write_run
+        from .output import render_run
 
         given = ctx.obj.get("argv", []) if isinstance(ctx.obj, dict) else sys.argv[1:]
         argv = [ctx.find_root().info_name or "influence", *given]
-        try:
-            written = write_run(out, model, frame, table, argv,
-                                scenario={"name": chosen.name, "title": chosen.title,
-                                          "source": str(chosen.source)})
-        except OSError as error:
-            click.echo(f"error: --out: cannot write {str(out)!r}: {error.strerror or error}",
-                       err=True)
-            ctx.exit(1)
-        if not quiet:
-            click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+        scenario = {"name": chosen.name, "title": chosen.title, "source": str(chosen.source)}
+        write_outputs(out, render_run(model, frame, table, argv, scenario), quiet=quiet)
 
 
 def _isatty(stream: Any) -> bool:

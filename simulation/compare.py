@@ -37,7 +37,15 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from . import parameters
-from .cli import DEFAULT_SEED, _fail, _Integer, _isatty, check_out_dir, show_progress
+from .cli import (
+    DEFAULT_SEED,
+    _fail,
+    _Integer,
+    _isatty,
+    check_out_dir,
+    show_progress,
+    write_outputs,
+)
 from .metrics import COLUMNS
 from .parameters import ParameterError
 from .replicates import Job, confidence, run_jobs
@@ -463,17 +471,8 @@ def compare(refs: tuple[str, ...], replicates: int, steps: int | None, seed: int
     click.echo(checkpoint_table(result.stats, weeks))
 
     if out is not None:
-        from .output import atomic_write_many
-
         sources = [{"name": s.name, "ref": ref, "source": str(s.source) if s.source else None,
                     "title": s.title} for s, ref in zip(loaded, refs, strict=True)]
         record = compare_record(result, seed=seed, checkpoints=weeks, sources=sources)
         title = f"{replicates} replicates per scenario, seed {seed}"
-        try:
-            written = atomic_write_many(out, render_files(result, record, title))
-        except OSError as error:
-            click.echo(f"error: --out: cannot write {str(out)!r}: {error.strerror or error}",
-                       err=True)
-            sys.exit(1)
-        if not quiet:
-            click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+        write_outputs(out, render_files(result, record, title), quiet=quiet)
