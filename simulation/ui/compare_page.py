@@ -1,14 +1,19 @@
 """Compare: two to four scenarios or variants, over replicates, with 95 % bands.
 
 The runs go through :func:`simulation.compare.run_compare` (the same engine
-as ``influence compare``) in a background thread, so the page keeps
-answering while it works and shows how far it got. A variant is a scenario
+as ``influence compare``) in a worker thread of their own (:class:`CompareJob`).
+That thread never touches the page: it only counts finished runs. A
+coroutine on the session's event loop reads the count a few times a second
+and sets the page's state, so every re-render happens where the page's own
+messages are handled, the page keeps answering while the runs go on, and two
+visitors comparing at once each have their own job. A variant is a scenario
 with a few parameter changes written as on the command line
 (``companies[1].structure=siloed; consumers=5000``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 import threading
 import time
@@ -31,6 +36,8 @@ MIN_SCENARIOS = 2
 SUMMARY = (("trust_mean", "{:.3f}"), ("likes", "{:,.0f}"), ("sales", "{:,.0f}"),
            ("profit_cumulative", "{:,.0f}"))
 NONE = "—"
+#: Seconds between two looks at a running comparison's progress.
+POLL_SECONDS = 0.25
 
 
 class Cancelled(Exception):  # noqa: N818 (a signal, not an error)
@@ -111,6 +118,60 @@ def run_comparison(chosen: list[tuple[str, dict[str, Any]]], *, replicates: int,
     return Outcome(result, csv, png, time.perf_counter() - started, len(chosen) * replicates)
 
 
+class CompareJob:
+    """One comparison in a worker thread, read by the page without the thread touching it.
+
+    The thread writes plain attributes only (runs done, the outcome or the
+    error, finished); the page's coroutine reads them. Cancel sets an event
+    the engine's progress callback checks after every run.
+
+    Args:
+        chosen: ``(label, configuration)`` pairs.
+        replicates: Runs per scenario.
+        weeks: Weeks per run.
+        seed: Root seed.
+    """
+
+    def __init__(self, chosen: list[tuple[str, dict[str, Any]]], *, replicates: int,
+                 weeks: int, seed: int) -> None:
+        self.chosen = chosen
+        self.replicates = replicates
+        self.weeks = weeks
+        self.seed = seed
+        self.total = len(chosen) * replicates
+        self.done = 0
+        self.outcome: Outcome | None = None
+        self.error: BaseException | None = None
+        self.cancel = threading.Event()
+        self.finished = threading.Event()
+        self._thread = threading.Thread(target=self._work, name="influence-compare", daemon=True)
+
+    def start(self) -> CompareJob:
+        """Start the runs; return self."""
+        self._thread.start()
+        return self
+
+    def _progress(self, done: int, total: int) -> None:
+        self.done = done
+
+    def _work(self) -> None:
+        try:
+            self.outcome = run_comparison(self.chosen, replicates=self.replicates,
+                                          weeks=self.weeks, seed=self.seed,
+                                          progress=self._progress, cancel=self.cancel)
+        except Cancelled:
+            pass
+        except Exception as error:  # shown on the page, never lost in a thread
+            self.error = error
+        finally:
+            self.finished.set()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether the visitor cancelled it (it may still be finishing the run in hand)."""
+        return self.cancel.is_set()
+
+
 @solara.component
 def ComparePage() -> solara.Element:  # noqa: N802
     """The Compare page."""
@@ -124,24 +185,28 @@ def ComparePage() -> solara.Element:  # noqa: N802
     replicates, set_replicates = solara.use_state(10)
     weeks, set_weeks = solara.use_state(state.DEFAULT_WEEKS)
     seed, set_seed = solara.use_state(42)
-    request, set_request = solara.use_state(None)
-    progress, set_progress = solara.use_state((0, 0))
+    job, set_job = solara.use_state(None)  # the CompareJob in hand, if any
+    progress, set_progress = solara.use_state((0, 0, False))  # done, total, finished
     problem, set_problem = solara.use_state("")
 
-    def job(cancel: threading.Event) -> Outcome | None:
-        if request is None:
-            return None
-        chosen, reps, n_weeks, root = request
-        set_progress((0, len(chosen) * reps))
-        try:
-            return run_comparison(chosen, replicates=reps, weeks=n_weeks, seed=root,
-                                  progress=lambda d, n: set_progress((d, n)), cancel=cancel)
-        except Cancelled:
-            return None
+    async def follow() -> None:
+        # On the session's event loop: the only place this page's state is set
+        # while a comparison runs.
+        if job is None:
+            return
+        while not job.finished.is_set():
+            set_progress((job.done, job.total, False))
+            await asyncio.sleep(POLL_SECONDS)
+        set_progress((job.done, job.total, True))
 
-    result = solara.use_thread(job, dependencies=[request], intrusive_cancel=False)
-    running = result.state in (solara.ResultState.STARTING, solara.ResultState.RUNNING,
-                               solara.ResultState.WAITING) and request is not None
+    solara.lab.use_task(follow, dependencies=[job], prefer_threaded=False)
+
+    def stop_when_gone() -> Any:
+        # A visitor who leaves the page (or closes the tab) stops their runs.
+        return (lambda: job.cancel.set()) if job is not None else None
+
+    solara.use_effect(stop_when_gone, [job])
+    running = job is not None and not progress[2] and not job.finished.is_set()
 
     def start() -> None:
         chosen = []
@@ -163,7 +228,8 @@ def ComparePage() -> solara.Element:  # noqa: N802
             set_problem(t("compare_need", lang))
             return
         set_problem("")
-        set_request((chosen, replicates, weeks, seed))
+        set_progress((0, len(chosen) * replicates, False))
+        set_job(CompareJob(chosen, replicates=replicates, weeks=weeks, seed=seed).start())
 
     def set_slot(i: int, label: str | None) -> None:
         key = next((k for k, v in labels.items() if v == label), None)
@@ -195,18 +261,25 @@ def ComparePage() -> solara.Element:  # noqa: N802
                 solara.Button(t("run", lang), on_click=start, disabled=running,
                               color="primary", classes=["btn-compare"])
                 if running:
-                    solara.Button(t("cancel", lang), on_click=result.cancel,
-                                  classes=["btn-cancel"])
+                    solara.Button(t("cancel", lang), on_click=job.cancel.set,
+                                  disabled=job.cancelled, classes=["btn-cancel"])
         if problem:
             solara.Error(problem, classes=["compare-error"])
-        done, total = progress
+        done, total, _ = progress
         if running:
             solara.ProgressLinear(value=100 * done / total if total else True)
-            solara.Text(t("running", lang, done=done, total=total), classes=["compare-progress"])
-        if result.error is not None:
-            solara.Error(t("error", lang, error=result.error), classes=["compare-error"])
-        outcome = result.value
-        if outcome is not None and not running:
+            solara.Text(t("cancelling", lang) if job.cancelled
+                        else t("running", lang, done=done, total=total),
+                        classes=["compare-progress"])
+        if job is None or running:
+            return
+        if job.error is not None:
+            solara.Error(t("error", lang, error=job.error), classes=["compare-error"])
+        elif job.outcome is None:
+            solara.Warning(t("cancelled", lang, done=done, total=total),
+                           classes=["compare-cancelled"])
+        else:
+            outcome = job.outcome
             solara.Success(t("compare_done", lang, total=outcome.total,
                              seconds=outcome.seconds), classes=["compare-done"])
             with solara.Row():

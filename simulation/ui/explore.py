@@ -12,6 +12,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import Counter
+from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import solara
@@ -21,8 +24,9 @@ from .. import parameters
 from ..parameters import ParameterError
 from . import charts, state
 from .controls import ParamControl
+from .echart import LiveChartWidget, option_json
 from .i18n import t
-from .live import LiveRun
+from .live import ACK_TIMEOUT_SECONDS, FedHTML, FedText, LiveFeed, LiveRun, is_heavy, memory_problem
 
 #: World parameters shown first; the others are one click away.
 KEY_WORLD = ("consumers", "network", "network_degree", "influencers_per_company",
@@ -34,6 +38,8 @@ KEY_COMPANY = ("structure", "strategy", "transparency", "budget", "hoarding", "d
 SPEEDS = ("1", "2", "5", "10", "max")
 DEFAULT_SEED = 42
 CHART_STYLE = {"height": "320px", "width": "100%"}
+#: Crises and strategy changes listed under the charts (the latest ones).
+MOMENTS_SHOWN = 6
 
 
 def apply_change(config: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
@@ -136,42 +142,152 @@ def ScenarioLoader(on_loaded, lang: str) -> solara.Element:  # noqa: N802
         solara.Error(error, classes=["scenario-error"])
 
 
-@solara.component
-def CompanyInside(run: LiveRun, index: int, lang: str) -> solara.Element:  # noqa: N802
-    """Departments, hoarding, liaison, facts flowing or stuck, and the influencers."""
+def moments_text(events: list[dict[str, Any]], lang: str, shown: int = MOMENTS_SHOWN) -> str:
+    """The marked moments in words, as the trust chart draws them.
+
+    Crises, strategy changes and rules are listed (the chart's dashed lines,
+    latest ``shown`` of them); influencers who left are counted per company
+    (the chart's pins).
+    """
+    marked = [e for e in events if e["kind"] != "churn"]
+    churned = Counter(e["company"] for e in events if e["kind"] == "churn")
+    parts = []
+    if marked:
+        listed = "; ".join(f"{e['step']}: {e['company']} — {charts.event_label(e['kind'], lang)}"
+                           for e in marked[-shown:])
+        if len(marked) > shown:
+            listed = t("events_earlier", lang, n=len(marked) - shown) + "; " + listed
+        parts.append(listed)
+    if churned:
+        parts.append(t("churn_count", lang, detail=", ".join(
+            f"{company} {count}" for company, count in churned.items())))
+    return t("events", lang) + ": " + (" · ".join(parts) or t("no_events", lang))
+
+
+def company_html(run: LiveRun, index: int, lang: str) -> str:
+    """Departments, hoarding, liaison, facts flowing or stuck, and the influencers, as HTML.
+
+    Names come from scenario files, so every text is escaped.
+    """
+    company = run.model.companies[index]
+    history = run.companies[index]
+    settings = company.settings
+    cross = settings["spread_inside"] * (1.0 - company.hoarding)
+    lines = [
+        f"{settings['departments']} {t('departments', lang)}; "
+        + (t("has_liaison", lang) if company.liaison else t("no_liaison", lang)),
+        f"{t('hoarding', lang)}: {company.hoarding:.2f}",
+        f"{t('crossing', lang)}: {cross:.2f}",
+        f"{t('channel', lang)}: {company.channel():.2f}",
+        t("facts_week", lang, arisen=getattr(company, "facts_arisen", 0),
+          shared=getattr(company, "facts_shared", 0)),
+    ]
+    if history.facts_possible:
+        lines.append(t("facts_total", lang, arisen=history.facts_arisen,
+                       reached=history.facts_shared / history.facts_possible))
+    columns = ("col_influencer", "col_deal", "col_audience", "col_knowledge",
+               "col_trust_company", "col_status")
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in (
+            r["row"], r["deal"], f"{r['audience']:.1%}", f"{r['knowledge']:.2f}",
+            f"{r['trust']:.2f}", t("alive", lang) if r["alive"] else t("left", lang))) + "</tr>"
+        for r in run.influencer_rows() if r["company"] == index)
+    return ("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
+            "<table class='influencer-table'><thead><tr>"
+            + "".join(f"<th>{escape(t(c, lang))}</th>" for c in columns)
+            + f"</tr></thead><tbody>{rows}</tbody></table>")
+
+
+def live_values(run: LiveRun, network_company: int, title: str, lang: str) -> dict[str, Any]:
+    """Everything the Explore page shows that changes with the week, by name.
+
+    Chart options are JSON text (see :mod:`.echart`); ``stamp`` is the week the
+    charts show.
+    """
     with run.lock:
-        company = run.model.companies[index]
-        history = run.companies[index]
-        settings = company.settings
-        cross = settings["spread_inside"] * (1.0 - company.hoarding)
-        option = charts.department_option(run, index, lang)
-        rows = [r for r in run.influencer_rows() if r["company"] == index]
-        arisen = getattr(company, "facts_arisen", 0)
-        shared = getattr(company, "facts_shared", 0)
-        totals = (history.facts_arisen, history.facts_shared, history.facts_possible)
-    with solara.Card(classes=["company-inside"], style={"min-width": "300px", "flex": "1"}):
-        solara.FigureEcharts(option=option,
-                             attributes={"style": {"height": "230px", "width": "100%"}})
-        lines = [
-            f"{settings['departments']} {t('departments', lang)}; "
-            + (t("has_liaison", lang) if company.liaison else t("no_liaison", lang)),
-            f"{t('hoarding', lang)}: {company.hoarding:.2f}",
-            f"{t('crossing', lang)}: {cross:.2f}",
-            f"{t('channel', lang)}: {company.channel():.2f}",
-            t("facts_week", lang, arisen=arisen, shared=shared),
-        ]
-        if totals[2]:
-            lines.append(t("facts_total", lang, arisen=totals[0], reached=totals[1] / totals[2]))
-        solara.Markdown("\n".join(f"- {line}" for line in lines))
-        header = (f"| {t('col_influencer', lang)} | {t('col_deal', lang)} | "
-                  f"{t('col_audience', lang)} | {t('col_knowledge', lang)} | "
-                  f"{t('col_trust_company', lang)} | {t('col_status', lang)} |\n"
-                  "|---|---|---|---|---|---|\n")
-        body = "".join(f"| {r['row']} | {r['deal']} | {r['audience']:.1%} | "
-                       f"{r['knowledge']:.2f} | {r['trust']:.2f} | "
-                       f"{t('alive', lang) if r['alive'] else t('left', lang)} |\n"
-                       for r in rows)
-        solara.Markdown(header + body)
+        companies = len(run.model.companies)
+        values: dict[str, Any] = {
+            "stamp": str(run.week),
+            "week": [t("week", lang, week=run.week)],
+            "summary": [f"{title} · seed {run.seed} · "
+                        + t("world_summary", lang, consumers=run.config["consumers"],
+                            companies=companies, influencers=len(run.model.influencers))
+                        + " · " + t("step_time", lang, ms=1000 * run.last_step_seconds)],
+            "moments": [moments_text(run.events(), lang)],
+            "trust": option_json(charts.trust_option(run, lang)),
+            "vanity": option_json(charts.vanity_option(run, lang)),
+            "sales": option_json(charts.sales_option(run, lang)),
+            "knowledge": option_json(charts.knowledge_option(run, lang)),
+            "network": option_json(charts.network_option(
+                run, min(network_company, companies - 1), lang)),
+        }
+        for index in range(companies):
+            values[f"departments{index}"] = option_json(charts.department_option(run, index, lang))
+            values[f"inside{index}"] = company_html(run, index, lang)
+    return values
+
+
+@dataclass(frozen=True)
+class World:
+    """What :func:`use_world` hands the page.
+
+    Attributes:
+        run: The world to show: the one asked for, or, while that one is being
+            built or was refused, the last good one (None before the first).
+        building: Consumers of a world being built in the background, else 0.
+        problem: Why the world asked for was refused, else "".
+    """
+
+    run: LiveRun | None
+    building: int
+    problem: str
+
+
+def _build(config: dict[str, Any], seed: int) -> LiveRun | str:
+    """A new world, or the one-line reason it cannot be built."""
+    too_big = memory_problem(config)
+    if too_big is not None:
+        return t("too_big", "en", need=too_big[0], free=too_big[1])
+    try:
+        return LiveRun(config, seed)
+    except (ParameterError, ValueError, MemoryError) as error:
+        return str(error) or type(error).__name__
+
+
+def use_world(config: dict[str, Any], seed: int, generation: int) -> World:
+    """The world for these settings, built off the page's turn when it is big.
+
+    A small world is built during the render (tens of milliseconds). A big one
+    (see :func:`.live.is_heavy`) is built in a worker thread awaited by a
+    coroutine on the session's event loop: the page keeps answering, shows
+    the last world with a "building" notice, and only the event loop ever
+    sets the page's state. Settings changed again meanwhile supersede the
+    build (its result is dropped).
+    """
+    key = (json.dumps(config, sort_keys=True), seed, generation)
+    inline = not is_heavy(config)
+    built_inline = solara.use_memo(lambda: _build(config, seed) if inline else None,
+                                   dependencies=list(key))
+    built_behind, set_built_behind = solara.use_state(None)  # (key, LiveRun | str)
+
+    async def build_behind() -> None:
+        if inline:
+            return
+        result = await asyncio.to_thread(_build, config, seed)
+        set_built_behind((key, result))
+
+    solara.lab.use_task(build_behind, dependencies=list(key), prefer_threaded=False)
+    last_good = solara.use_ref(None)
+    if inline:
+        result = built_inline
+    elif built_behind is not None and built_behind[0] == key:
+        result = built_behind[1]
+    else:
+        return World(last_good.current, int(config["consumers"]), "")
+    if isinstance(result, LiveRun):
+        last_good.current = result
+        return World(result, 0, "")
+    return World(last_good.current, 0, str(result))
 
 
 @solara.component
@@ -187,27 +303,18 @@ def ExplorePage() -> solara.Element:  # noqa: N802
     seed, set_seed = solara.use_state(DEFAULT_SEED)
     generation, set_generation = solara.use_state(0)
     playing, set_playing = solara.use_state(False)
+    stepping, set_stepping = solara.use_state(False)
     speed, set_speed = solara.use_state("5")
     problem, set_problem = solara.use_state("")
-    tick = solara.use_reactive(0)
+    feed = solara.use_memo(LiveFeed, dependencies=[])
+    background_steps = solara.use_ref(set())
 
-    def build() -> LiveRun | str:
-        try:
-            return LiveRun(config, seed)
-        except (ParameterError, ValueError, MemoryError) as error:
-            return str(error)
-
-    config_key = json.dumps(config, sort_keys=True)
-    built = solara.use_memo(build, dependencies=[config_key, seed, generation])
-    last_good = solara.use_ref(None)
-    if isinstance(built, LiveRun):
-        last_good.current = built
-        run = built
-    else:
-        run = last_good.current
-    if run is None:  # the very first world failed: fall back on the defaults
-        run = solara.use_memo(lambda: LiveRun(state.default_scenario().config, DEFAULT_SEED),
-                              dependencies=[])
+    world = use_world(config, seed, generation)
+    fallback = solara.use_memo(
+        lambda: LiveRun(state.default_scenario().config, DEFAULT_SEED)
+        if world.run is None and not world.building else None,
+        dependencies=[world.run is None and not world.building])
+    run = world.run or fallback
 
     def clear_request() -> None:
         if requested is not None:
@@ -241,14 +348,35 @@ def ExplorePage() -> solara.Element:  # noqa: N802
         set_playing(False)
         set_config(new)
 
+    async def step_behind(live: LiveRun) -> None:
+        try:
+            await asyncio.to_thread(live.step, 1)
+            feed.push()
+        finally:
+            set_stepping(False)
+
     def step() -> None:
-        run.step(1)
-        tick.set(tick.value + 1)
+        if run is None:
+            return
+        if not is_heavy(run.config):
+            run.step(1)
+            feed.push()
+            return
+        # A big world's week runs in a worker thread; the event loop awaits it.
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # rendered outside a server (tests): run it here
+            run.step(1)
+            feed.push()
+            return
+        set_stepping(True)
+        task = loop.create_task(step_behind(run))
+        background_steps.current.add(task)
+        task.add_done_callback(background_steps.current.discard)
 
     def reset() -> None:
         set_playing(False)
         set_generation(generation + 1)
-        tick.set(tick.value + 1)
 
     def restore() -> None:
         set_playing(False)
@@ -256,14 +384,19 @@ def ExplorePage() -> solara.Element:  # noqa: N802
         set_problem("")
 
     async def play_loop() -> None:
-        # A coroutine on the server's event loop, not a thread: each week and its
-        # redraw then run between the page's own messages, never alongside them.
-        if not playing:
+        # A coroutine on the session's event loop, not a thread that renders: the
+        # week itself runs in a worker thread, the widgets are set from the loop.
+        if not playing or run is None:
             return
+        heavy = is_heavy(run.config)
         while True:
             started = time.perf_counter()
-            run.step(1)
-            tick.set(tick.value + 1)
+            if heavy:
+                await asyncio.to_thread(run.step, 1)
+            else:
+                run.step(1)
+            feed.push()
+            await feed.wait_for_browser(ACK_TIMEOUT_SECONDS)
             pause = 0.0 if speed == "max" else 1.0 / float(speed)
             await asyncio.sleep(max(0.001, pause - (time.perf_counter() - started)))
 
@@ -283,6 +416,7 @@ def ExplorePage() -> solara.Element:  # noqa: N802
         set_problem("")
         set_seed(value)
 
+    busy = bool(world.building) or stepping
     with solara.Row(style={"align-items": "flex-start", "flex-wrap": "wrap"}):
         with solara.Column(gap="8px", classes=["explore-controls"],
                            style={"flex": "0 0 330px", "max-height": "calc(100vh - 90px)",
@@ -297,12 +431,15 @@ def ExplorePage() -> solara.Element:  # noqa: N802
             ScenarioLoader(on_loaded, lang)
             solara.InputText(t("seed", lang), value=str(seed), on_value=on_seed)
             with solara.Row(gap="4px"):
-                solara.Button(t("step", lang), on_click=step, disabled=playing,
+                solara.Button(t("step", lang), on_click=step, disabled=playing or busy,
                               color="primary", classes=["btn-step"])
                 solara.Button(t("pause", lang) if playing else t("play", lang),
-                              on_click=lambda: set_playing(not playing), classes=["btn-play"])
-                solara.Button(t("reset", lang), on_click=reset, classes=["btn-reset"])
-            solara.ToggleButtonsSingle(value=speed, values=list(SPEEDS), on_value=set_speed)
+                              on_click=lambda: set_playing(not playing), disabled=busy,
+                              classes=["btn-play"])
+                solara.Button(t("reset", lang), on_click=reset, disabled=bool(world.building),
+                              classes=["btn-reset"])
+            solara.ToggleButtonsSingle(value=speed, values=list(SPEEDS), on_value=set_speed,
+                                       classes=["play-speed"])
             solara.Text(t("speed", lang), style={"font-size": "0.75em"})
             solara.Button(t("scenario", lang) + " ↺", on_click=restore, text=True,
                           classes=["btn-restore"])
@@ -312,61 +449,65 @@ def ExplorePage() -> solara.Element:  # noqa: N802
             WorldControls(config, on_change, lang)
 
         with solara.Column(style={"flex": "1 1 600px", "min-width": "0"}):
-            if not isinstance(built, LiveRun):
-                solara.Error(t("bad_value", lang, error=built), classes=["param-error"])
-            LiveView(run, tick, scenario.text("title", lang), lang)
+            if world.problem:
+                solara.Error(t("bad_value", lang, error=world.problem), classes=["param-error"])
+            if world.building:
+                solara.Info(t("building", lang, consumers=world.building),
+                            classes=["world-building"])
+            elif stepping:
+                solara.Text(t("stepping", lang), classes=["world-stepping"])
+            if run is not None:
+                LiveView(run, feed, scenario.text("title", lang), lang).key(f"run-{id(run)}")
 
 
 @solara.component
-def LiveView(run: LiveRun, tick: solara.Reactive[int], title: str,  # noqa: N802
-             lang: str) -> solara.Element:
-    """Everything that changes with the week: the only part a step re-renders.
+def LiveView(run: LiveRun, feed: LiveFeed, title: str, lang: str) -> solara.Element:  # noqa: N802
+    """Everything that changes with the week: built once, then fed week by week.
 
-    It reads ``tick`` (bumped after every step), so a step re-renders this
-    view and not the sidebar's many controls.
+    A step does not re-render this view: :class:`LiveFeed` sets the new texts
+    and chart options on the fed widgets made here (see :class:`.live.Fed`).
+    The view re-renders only when the language, the run or the network's
+    colouring changes, and then feeds its widgets at once.
     """
-    tick.value  # noqa: B018 (subscribe: re-render when a week has passed)
     network_company, set_network_company = solara.use_state(0)
-    with run.lock:
-        week = run.week
-        trust = charts.trust_option(run, lang)
-        vanity = charts.vanity_option(run, lang)
-        sales = charts.sales_option(run, lang)
-        knowledge = charts.knowledge_option(run, lang)
-        company_index = min(network_company, len(run.model.companies) - 1)
-        network = charts.network_option(run, company_index, lang)
-        events = run.events()
+    names = [c.name for c in run.model.companies]
+    company_index = min(network_company, len(names) - 1)
+
+    def text(name: str, css_class: str, style: str) -> None:
+        FedText.element(feed=feed, feed_name=name, tag="span", class_=css_class, style_=style)
+
+    def chart(name: str, height: str, acknowledge: bool = False) -> None:
+        LiveChartWidget.element(feed=feed, feed_name=name, acknowledge=acknowledge,
+                                attributes={"style": {"height": height, "width": "100%"}})
+
     with solara.Column(gap="8px"):
         with solara.Row(style={"align-items": "baseline"}):
-            solara.Text(t("week", lang, week=week), classes=["week-display"],
-                        style={"font-size": "1.4em", "font-weight": "bold"})
-            solara.Text(f"{title} · seed {run.seed} · "
-                        + t("world_summary", lang, consumers=run.config["consumers"],
-                            companies=len(run.model.companies),
-                            influencers=len(run.model.influencers)) + " · "
-                        + t("step_time", lang, ms=1000 * run.last_step_seconds),
-                        style={"color": "#666"}, classes=["world-summary"])
+            text("week", "week-display", "font-size: 1.4em; font-weight: bold")
+            text("summary", "world-summary", "color: #666")
         with solara.ColumnsResponsive(12, large=6):
-            for option, name in ((trust, "trust"), (vanity, "vanity"), (sales, "sales"),
-                                 (knowledge, "knowledge")):
+            for name in ("trust", "vanity", "sales", "knowledge"):
                 with solara.Card(classes=[f"chart-{name}"]):
-                    solara.FigureEcharts(option=option, attributes={"style": CHART_STYLE})
-        marked = [e for e in events if e["kind"] != "churn"][-6:]
-        solara.Text(t("events", lang) + ": " + ("; ".join(
-            f"{e['step']}: {e['company']} — {charts.event_label(e['kind'], lang)}"
-            for e in marked) or t("no_events", lang)), style={"font-size": "0.85em"})
+                    chart(name, CHART_STYLE["height"], acknowledge=name == "trust")
+        text("moments", "moments", "font-size: 0.85em")
         with solara.Card(t("network_title", lang), classes=["network-view"]):
-            solara.Select(label=t("network_colour_by", lang),
-                          values=[c.name for c in run.model.companies],
-                          value=run.model.companies[company_index].name,
-                          on_value=lambda name: set_network_company(
-                              [c.name for c in run.model.companies].index(name)))
-            solara.FigureEcharts(option=network,
-                                 attributes={"style": {"height": "460px", "width": "100%"}})
+            solara.Select(label=t("network_colour_by", lang), values=names,
+                          value=names[company_index],
+                          on_value=lambda name: set_network_company(names.index(name)))
+            chart("network", "460px")
             solara.Text(t("network_help", lang, n=len(run.sample.consumers),
-                          company=run.model.companies[company_index].name),
-                        style={"font-size": "0.8em"})
+                          company=names[company_index]), style={"font-size": "0.8em"})
         solara.Markdown(f"### {t('inside_title', lang)}")
         with solara.Row(style={"flex-wrap": "wrap"}):
-            for index in range(len(run.model.companies)):
-                CompanyInside(run, index, lang)
+            for index in range(len(names)):
+                with solara.Card(classes=["company-inside"],
+                                 style={"min-width": "300px", "flex": "1"}):
+                    chart(f"departments{index}", "230px")
+                    FedHTML.element(feed=feed, feed_name=f"inside{index}", tag="div",
+                                    attributes={"class": "company-facts"})
+
+    def bind() -> Any:
+        token = feed.bind(lambda: live_values(run, network_company, title, lang))
+        feed.push()
+        return lambda: feed.unbind(token)
+
+    solara.use_effect(bind)

@@ -65,6 +65,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "event_disclosure": {"en": "disclosure rule", "fr": "règle de transparence"},
     "events": {"en": "Moments", "fr": "Moments"},
     "no_events": {"en": "Nothing marked yet.", "fr": "Rien de marqué pour l'instant."},
+    "events_earlier": {"en": "{n} earlier", "fr": "{n} plus tôt"},
+    "churn_count": {"en": "influencers who left (pins on the trust chart): {detail}",
+                    "fr": "influenceurs partis (épingles sur le graphique de confiance) : "
+                          "{detail}"},
+    "building": {"en": "Building the world ({consumers:,} consumers)…",
+                 "fr": "Construction du monde ({consumers:,} consommateurs)…"},
+    "stepping": {"en": "Simulating the week…", "fr": "Simulation de la semaine…"},
+    "too_big": {"en": "world: needs about {need:.1f} GB of memory; allowed: worlds that fit "
+                      "in the {free:.1f} GB this machine has free (fewer consumers or ties)",
+                "fr": "monde : il faut environ {need:.1f} Go de mémoire ; permis : un monde "
+                      "qui tient dans les {free:.1f} Go libres de cette machine (moins de "
+                      "consommateurs ou de liens)"},
     # explore: network view
     "network_title": {"en": "Consumers and influencers", "fr": "Consommateurs et influenceurs"},
     "network_colour_by": {"en": "Colour by trust in", "fr": "Couleur : confiance dans"},
@@ -119,6 +131,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "replicates": {"en": "Replicates", "fr": "Répétitions"},
     "run": {"en": "Run", "fr": "Lancer"},
     "cancel": {"en": "Cancel", "fr": "Annuler"},
+    "cancelled": {"en": "Cancelled after {done} of {total} runs.",
+                  "fr": "Annulé après {done} simulations sur {total}."},
+    "cancelling": {"en": "Cancelling…", "fr": "Annulation…"},
     "running": {"en": "Running: {done} of {total} runs",
                 "fr": "En cours : {done} exécutions sur {total}"},
     "compare_done": {"en": "Done: {total} runs in {seconds:.1f} s",

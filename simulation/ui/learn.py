@@ -12,6 +12,7 @@ from __future__ import annotations
 import solara
 
 from . import charts, state
+from .echart import LiveChart, option_json
 from .i18n import t
 from .live import LiveRun
 
@@ -85,13 +86,13 @@ def LessonRun(scenario: state.UiScenario, lang: str) -> solara.Element:  # noqa:
                               classes=["btn-open-explore"])
         with run.lock:
             shown = run.week
-            trust = charts.trust_option(run, lang)
-            vanity = charts.vanity_option(run, lang)
+            trust = option_json(charts.trust_option(run, lang))
+            vanity = option_json(charts.vanity_option(run, lang))
         solara.Text(t("week", lang, week=shown), classes=["week-display"],
                     style={"font-size": "1.3em", "font-weight": "bold"})
         with solara.ColumnsResponsive(12, large=6):
-            solara.FigureEcharts(option=trust, attributes={"style": CHART_STYLE})
-            solara.FigureEcharts(option=vanity, attributes={"style": CHART_STYLE})
+            LiveChart(trust, stamp=str(shown), style=CHART_STYLE)
+            LiveChart(vanity, stamp=str(shown), style=CHART_STYLE)
 
 
 @solara.component

@@ -5,18 +5,28 @@ measurements (``company.metrics``), instead of rebuilding the whole tidy
 frame (:meth:`InfluenceModel.timeseries`) at every redraw: a step then costs
 the model's week plus a few list appends.
 
-Play runs in a thread while the page may render: a lock makes a week and the
-recording of it one indivisible change.
+A big world's weeks run in a worker thread while the page may render: a
+lock makes a week and the recording of it one indivisible change.
+
+:class:`LiveFeed` carries what changes with the week (texts, chart options)
+straight to the widgets that show it, so a step costs the model's week and a
+few messages, not a re-render of the whole page (see :mod:`.explore`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import ipyvuetify
 import numpy as np
+import solara.widgets
+import traitlets
 
 from ..model import InfluenceModel
 from ..trust import expected_trust
@@ -27,6 +37,67 @@ SERIES = ("trust_mean", "trust_p10", "trust_p90", "impressions", "likes", "sales
 
 #: Consumers shown in the network view.
 NETWORK_SAMPLE = 120
+#: Worlds up to this many friendship ties and consumers build and step inside the
+#: page's own turn (a default world: 20,000 ties, 2 ms a week); bigger ones build
+#: and step in a worker thread while the page keeps answering (1,000,000 consumers:
+#: ~1.4 s to build, ~0.2 s a week on one core).
+INLINE_TIES = 2_000_000
+INLINE_CONSUMERS = 200_000
+#: Memory per friendship tie and per consumer, rounded up from measurements
+#: (100,000 consumers: 45 MB with 10 ties each, 724 MB with 200).
+BYTES_PER_TIE = 40
+BYTES_PER_CONSUMER = 600
+#: Longest Play waits for the browser to take in a week, and how often it looks.
+ACK_TIMEOUT_SECONDS = 2.0
+ACK_POLL_SECONDS = 0.005
+#: Share of the machine's free memory one world may take.
+MEMORY_SHARE = 0.6
+
+
+def ties(config: dict[str, Any]) -> int:
+    """Friendship ties the world will hold (both directions)."""
+    consumers = int(config["consumers"])
+    if config.get("network") == "complete":
+        return consumers * (consumers - 1)
+    return consumers * int(config.get("network_degree", 0))
+
+
+def is_heavy(config: dict[str, Any]) -> bool:
+    """Whether building or stepping this world takes long enough to move off the page's turn."""
+    return ties(config) > INLINE_TIES or int(config["consumers"]) > INLINE_CONSUMERS
+
+
+def available_memory() -> int | None:
+    """Bytes of memory free for a new world (``MemAvailable``), or None when unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def needed_memory(config: dict[str, Any]) -> int:
+    """A generous estimate of the bytes a world takes."""
+    return ties(config) * BYTES_PER_TIE + int(config["consumers"]) * BYTES_PER_CONSUMER
+
+
+def memory_problem(config: dict[str, Any], free: int | None = None) -> tuple[float, float] | None:
+    """``(needed GB, free GB)`` when the world would not fit in memory, else None.
+
+    A world too big for the machine would not raise a clean ``MemoryError``:
+    the operating system would kill the server, and every visitor's page with it.
+    """
+    free = available_memory() if free is None else free
+    need = needed_memory(config)
+    if free is None or need <= MEMORY_SHARE * free:
+        return None
+    return need / 1e9, free / 1e9
 
 
 @dataclass
@@ -51,6 +122,7 @@ class LiveRun:
     def __init__(self, config: dict[str, Any], seed: int) -> None:
         self.config = config
         self.seed = seed
+        started = time.perf_counter()
         self.model = InfluenceModel(rng=seed, **config)
         self.lock = threading.Lock()
         self.weeks: list[int] = []
@@ -58,6 +130,7 @@ class LiveRun:
         self.last_step_seconds = 0.0
         self._record()
         self.sample = network_sample(self.model, NETWORK_SAMPLE, seed)
+        self.build_seconds = time.perf_counter() - started
 
     @property
     def week(self) -> int:
@@ -116,6 +189,122 @@ class LiveRun:
                          "audience": float(inf.audience_share), "knowledge": inf.knowledge,
                          "trust": inf.trust_in_company, "alive": bool(inf.alive)})
         return rows
+
+
+class LiveFeed:
+    """What the Explore page shows of the week, sent straight to the widgets showing it.
+
+    Re-rendering the page walks every element on it (the dozens of controls
+    included) to find what changed: ~50 ms a week. The week changes a known
+    handful of values (texts, chart options), so the widgets showing them
+    attach themselves here when they are made (see :class:`Fed`), the view
+    names where the values come from (:meth:`bind`), and a step only sets
+    those values (:meth:`push`); widgets send only what differs.
+    """
+
+    def __init__(self) -> None:
+        self._compute: Callable[[], dict[str, Any]] | None = None
+        self._targets: dict[str, Any] = {}
+        self._binding = 0
+        self._stamp = ""
+
+    def attach(self, widget: Fed) -> None:
+        """Show the value named ``widget.feed_name`` on ``widget`` from now on."""
+        self._targets[widget.feed_name] = widget
+
+    def bind(self, compute: Callable[[], dict[str, Any]]) -> int:
+        """Take the values from ``compute()`` from now on.
+
+        Returns:
+            A token for :meth:`unbind`.
+        """
+        self._binding += 1
+        self._compute = compute
+        return self._binding
+
+    def unbind(self, token: int) -> None:
+        """Stop computing values for the view that bound with ``token``.
+
+        Unless a newer view has bound meanwhile: a replaced view's clean-up
+        may run after its successor bound, and must not unbind it.
+        """
+        if token == self._binding:
+            self._compute = None
+
+    def push(self) -> None:
+        """Compute this week's values and set them on their widgets."""
+        if self._compute is None:
+            return
+        values = self._compute()
+        self._stamp = values.get("stamp", "")
+        for name, widget in self._targets.items():
+            if name not in values or widget.comm is None:
+                continue  # closed widget: its view is gone
+            value = values[name]
+            if getattr(widget, widget.feed_trait) == value:
+                continue  # unchanged: nothing to send, nothing to redraw
+            with widget.hold_sync():
+                setattr(widget, widget.feed_trait, value)
+                if widget.has_trait("stamp") and "stamp" in values:
+                    widget.stamp = values["stamp"]  # the week this drawing shows
+
+    def caught_up(self) -> bool:
+        """Whether the browser has taken in the last week pushed.
+
+        Charts made with ``acknowledge`` report the stamp of each option they
+        took in; without such a chart (no browser, tests) there is nothing to
+        wait for.
+        """
+        for widget in self._targets.values():
+            if (getattr(widget, "acknowledge", False) and widget.stamp == self._stamp
+                    and widget.ack != self._stamp):
+                return False
+        return True
+
+    async def wait_for_browser(self, timeout: float) -> None:
+        """Wait until :meth:`caught_up` or ``timeout`` seconds have passed.
+
+        Play at full speed would otherwise send weeks faster than a slow
+        browser draws them: the page would lag ever further behind, and a
+        click on Pause would queue behind the backlog.
+        """
+        deadline = time.perf_counter() + timeout
+        while not self.caught_up() and time.perf_counter() < deadline:
+            await asyncio.sleep(ACK_POLL_SECONDS)
+
+
+class Fed(traitlets.HasTraits):
+    """A widget fed by a :class:`LiveFeed`: it attaches itself when made.
+
+    The fed value is never one of the element's arguments: a re-render of
+    anything on the page makes the component tree set every element's
+    arguments on its widget again, which would put back the week the view
+    was last rendered at.
+
+    Attributes:
+        feed: The feed (an element argument; not sent to the browser).
+        feed_name: Which of the feed's values this widget shows.
+        feed_trait: The trait the value goes to (a class constant).
+    """
+
+    feed = traitlets.Any(None)
+    feed_name = traitlets.Unicode("")
+    feed_trait = "children"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if self.feed is not None:
+            self.feed.attach(self)
+
+
+class FedText(Fed, ipyvuetify.Html):
+    """A text span fed week by week (its ``children``)."""
+
+
+class FedHTML(Fed, solara.widgets.HTML):
+    """A block of HTML fed week by week (its ``unsafe_innerHTML``)."""
+
+    feed_trait = "unsafe_innerHTML"
 
 
 @dataclass(frozen=True)

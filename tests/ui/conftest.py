@@ -39,6 +39,12 @@ START_TIMEOUT = 90
 PAGE_TIMEOUT_MS = 60_000
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests (``pytest.mark.anyio``) run on asyncio, the loop the server uses."""
+    return "asyncio"
+
+
 def in_ci() -> bool:
     """Whether we run in CI, where a missing browser is a failure, not a skip."""
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")

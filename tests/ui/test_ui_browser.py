@@ -211,3 +211,61 @@ def test_compare_completes_and_offers_both_downloads(offline_page, ui_server,
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     screenshot(page, "compare-done")
     assert_offline(traffic)
+
+
+def _start_long_compare(page, url: str) -> None:
+    """Start the default comparison (2 scenarios x 10 replicates x 156 weeks: many seconds)."""
+    page.goto(url + "/compare")
+    page.wait_for_selector(".btn-compare")
+    page.click(".btn-compare")
+    page.wait_for_selector(".compare-progress")
+
+
+def _runs_done(page) -> int:
+    return int(re.search(r"\d+", page.locator(".compare-progress").inner_text()).group())
+
+
+def test_the_page_answers_while_a_comparison_runs(offline_page, ui_server) -> None:
+    page, traffic = offline_page
+    _start_long_compare(page, ui_server)
+    first = _runs_done(page)
+    # The language switch re-renders the page while the runs go on: the progress
+    # line itself comes back in French, and keeps counting.
+    page.click(".language-switch >> text=fr")
+    page.wait_for_selector(".compare-progress:has-text('En cours')")
+    page.wait_for_function(
+        "(() => { const e = document.querySelector('.compare-progress');"
+        f" return e && parseInt(e.innerText.match(/\\d+/)[0]) > {first}; }})()",
+        timeout=120_000)
+    assert page.locator(".btn-compare").is_disabled()
+    # Another page opens at once, runs still going or not.
+    page.click(".nav-about")
+    page.wait_for_selector("text=Comment citer")
+    assert_offline(traffic)
+
+
+def test_cancel_stops_a_comparison(offline_page, ui_server) -> None:
+    page, _ = offline_page
+    _start_long_compare(page, ui_server)
+    page.click(".btn-cancel")
+    notice = page.wait_for_selector(".compare-cancelled", timeout=60_000)
+    done, total = map(int, re.findall(r"\d+", notice.inner_text())[:2])
+    assert done < total == 20
+    assert page.locator(".btn-compare").is_enabled()
+    assert page.locator(".compare-done").count() == 0
+
+
+def test_a_big_world_is_built_while_the_page_keeps_answering(offline_page, ui_server) -> None:
+    page, _ = offline_page
+    open_explore(page, ui_server)
+    field = page.get_by_label("consumers", exact=True)
+    field.fill("2000000")
+    field.press("Enter")
+    page.wait_for_selector(".world-building")
+    # While the world is built the page still answers: the notice turns French.
+    page.click(".language-switch >> text=fr")
+    page.wait_for_selector(".world-building:has-text('Construction du monde')")
+    page.wait_for_selector(".world-summary:has-text('2,000,000')", timeout=120_000)
+    assert page.locator(".world-building").count() == 0
+    page.click(".btn-step")
+    wait_week(page, 1)

@@ -1,17 +1,25 @@
-"""The pages as components (solara.render, no browser): what they show and how they react."""
+"""The pages as components (solara.render, no browser): what they show and how they react.
+
+Each test runs inside an event loop, as the server renders a page: Play and
+the building of big worlds are coroutines on that loop.
+"""
 
 from __future__ import annotations
+
+import json
 
 import ipyvuetify as v
 import pytest
 import solara
-from solara.components.echarts import EchartsWidget
 
 from simulation import parameters
 from simulation.ui import state
 from simulation.ui.about import AboutPage
 from simulation.ui.app import Layout
+from simulation.ui.echart import LiveChartWidget
 from simulation.ui.explore import ExplorePage
+
+pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture(autouse=True)
@@ -50,23 +58,26 @@ def week(rc) -> int:
     return int(text.split()[-1])
 
 
+def options(rc) -> list[dict]:
+    """The option of every chart on the page, as the browser receives it."""
+    return [json.loads(w.option) for w in rc.find(LiveChartWidget).widgets]
+
+
 def trust_series(rc) -> list:
-    charts = rc.find(EchartsWidget).widgets
-    option = next(w.option for w in charts
-                  if w.option["title"]["text"] == "Brand trust per company")
+    option = next(o for o in options(rc) if o["title"]["text"] == "Brand trust per company")
     return option["series"][0]["data"]
 
 
-def test_explore_starts_at_week_zero_with_every_chart() -> None:
+async def test_explore_starts_at_week_zero_with_every_chart() -> None:
     _, rc = render(ExplorePage)
     assert week(rc) == 0
-    titles = {w.option["title"]["text"] for w in rc.find(EchartsWidget).widgets}
+    titles = {o["title"]["text"] for o in options(rc)}
     assert {"Brand trust per company", "Vanity metrics against trust",
             "Sales and cumulative profit",
             "Product knowledge reaching the influencers"} <= titles
 
 
-def test_step_advances_a_week_and_extends_the_charts() -> None:
+async def test_step_advances_a_week_and_extends_the_charts() -> None:
     _, rc = render(ExplorePage)
     click(rc, "btn-step")
     click(rc, "btn-step")
@@ -74,7 +85,7 @@ def test_step_advances_a_week_and_extends_the_charts() -> None:
     assert [point[0] for point in trust_series(rc)] == [0, 1, 2]
 
 
-def test_reset_returns_to_the_same_world_at_week_zero() -> None:
+async def test_reset_returns_to_the_same_world_at_week_zero() -> None:
     _, rc = render(ExplorePage)
     click(rc, "btn-step")
     first = trust_series(rc)
@@ -86,7 +97,7 @@ def test_reset_returns_to_the_same_world_at_week_zero() -> None:
     assert trust_series(rc) == first  # same seed, same settings: the same week 1
 
 
-def test_sliders_read_their_range_and_help_from_the_declaration() -> None:
+async def test_sliders_read_their_range_and_help_from_the_declaration() -> None:
     _, rc = render(ExplorePage)
     param = parameters.WORLD["forgetting"]
     slider = rc.find(v.Slider, label=f"forgetting: {param.default:g}").widget
@@ -95,7 +106,7 @@ def test_sliders_read_their_range_and_help_from_the_declaration() -> None:
     assert any(h.startswith(param.doc) for h in helps)
 
 
-def test_about_shows_every_parameter_and_a_citation() -> None:
+async def test_about_shows_every_parameter_and_a_citation() -> None:
     _, rc = render(AboutPage)
     html = markdown(rc)
     for param in (*parameters.WORLD_PARAMS, *parameters.COMPANY_PARAMS,
@@ -104,7 +115,7 @@ def test_about_shows_every_parameter_and_a_citation() -> None:
     assert "How to cite" in html
 
 
-def test_a_lesson_is_followed_to_its_end() -> None:
+async def test_a_lesson_is_followed_to_its_end() -> None:
     from simulation.ui.learn import LearnPage
 
     _, rc = render(LearnPage)
@@ -119,7 +130,7 @@ def test_a_lesson_is_followed_to_its_end() -> None:
     assert week(rc) > 0
 
 
-def test_french_changes_the_visible_text() -> None:
+async def test_french_changes_the_visible_text() -> None:
     _, rc = render(ExplorePage)
     state.language.set("fr")
     assert rc.find(v.Html, class_="week-display").widget.children[0] == "Semaine 0"

@@ -134,3 +134,103 @@ def test_a_cancelled_comparison_stops() -> None:
     with pytest.raises(Cancelled):
         run_comparison([("a", base), ("b", base | {"asymmetry": 5.0})], replicates=2,
                        weeks=4, seed=3, progress=lambda d, n: None, cancel=cancel)
+
+
+def _wait(job, seconds: float = 120.0) -> None:
+    assert job.finished.wait(seconds), "the comparison never finished"
+
+
+def test_a_comparison_job_counts_its_runs_and_keeps_its_outcome() -> None:
+    from simulation.ui.compare_page import CompareJob
+
+    base = parameters.resolve({**parameters.defaults(), **SMALL})
+    job = CompareJob([("a", base), ("b", apply_changes(base, "asymmetry=5"))], replicates=2,
+                     weeks=3, seed=5).start()
+    _wait(job)
+    assert (job.done, job.total) == (4, 4)
+    assert job.error is None and job.outcome is not None
+    assert job.outcome.csv.startswith(b"scenario,replicate")
+
+
+def test_a_cancelled_job_stops_before_its_last_run() -> None:
+    from simulation.ui.compare_page import CompareJob
+
+    base = parameters.resolve({**parameters.defaults(), **SMALL})
+    job = CompareJob([("a", base), ("b", base | {"asymmetry": 5.0})], replicates=50,
+                     weeks=20, seed=5)
+    job._progress = lambda done, total: (setattr(job, "done", done), job.cancel.set())
+    job.start()
+    _wait(job)
+    assert job.outcome is None and job.error is None
+    assert job.done == 1 < job.total
+
+
+def test_two_comparisons_at_once_do_not_interfere() -> None:
+    from simulation.ui.compare_page import CompareJob
+
+    base = parameters.resolve({**parameters.defaults(), **SMALL})
+    first = [("a", base), ("b", apply_changes(base, "asymmetry=5"))]
+    second = [("c", apply_changes(base, "forgetting=0.9")), ("d", base)]
+    alone = [run_comparison(chosen, replicates=2, weeks=6, seed=seed,
+                            progress=lambda d, n: None, cancel=threading.Event()).csv
+             for chosen, seed in ((first, 1), (second, 2))]
+    jobs = [CompareJob(first, replicates=2, weeks=6, seed=1).start(),
+            CompareJob(second, replicates=2, weeks=6, seed=2).start()]
+    for job in jobs:
+        _wait(job)
+    assert [job.outcome.csv for job in jobs] == alone
+
+
+def test_moments_list_marked_moments_and_count_churns() -> None:
+    from simulation.ui.explore import moments_text
+
+    events = [{"step": 3, "company": "A", "kind": "churn"},
+              {"step": 5, "company": "A", "kind": "crisis"},
+              {"step": 7, "company": "B", "kind": "churn"},
+              {"step": 8, "company": "A", "kind": "churn"}]
+    text = moments_text(events, "en")
+    assert "5: A — crisis" in text
+    assert "A 2" in text and "B 1" in text
+    assert t("no_events", "en") not in text
+    assert moments_text([], "en") == f"{t('events', 'en')}: {t('no_events', 'en')}"
+    many = [{"step": w, "company": "A", "kind": "crisis"} for w in range(10)]
+    assert "4 earlier" in moments_text(many, "en", shown=6)
+
+
+def test_moments_agree_with_the_trust_chart() -> None:
+    from simulation.ui.charts import trust_option
+    from simulation.ui.explore import moments_text
+
+    config = apply_change(parameters.resolve({**parameters.defaults(), **SMALL}),
+                          "influencer.churn_threshold", 0.95)
+    run = LiveRun(config, seed=3)
+    run.step(12)
+    pins = sum(len(s.get("markPoint", {}).get("data", [])) for s in trust_option(run, "en")
+               ["series"])
+    churns = [e for e in run.events() if e["kind"] == "churn"]
+    assert pins == len(churns) > 0
+    text = moments_text(run.events(), "en")
+    assert t("no_events", "en") not in text
+    counted = text.rsplit(t("churn_count", "en", detail=""), 1)[1]
+    shown = sum(int(part.rsplit(" ", 1)[1]) for part in counted.split(", "))
+    assert shown == len(churns)
+
+
+def test_a_world_too_big_for_memory_is_refused_before_it_is_built() -> None:
+    from simulation.ui.live import memory_problem
+
+    base = parameters.resolve(parameters.defaults())
+    huge = apply_change(apply_change(base, "consumers", 5_000_000), "network_degree", 200)
+    assert memory_problem(base, free=8 * 10**9) is None
+    need, free = memory_problem(huge, free=8 * 10**9)
+    assert need > free == 8.0
+
+
+def test_big_worlds_are_built_and_stepped_off_the_page_turn() -> None:
+    from simulation.ui.live import is_heavy
+
+    base = parameters.resolve(parameters.defaults())
+    assert not is_heavy(base)
+    assert is_heavy(apply_change(base, "consumers", 1_000_000))
+    assert is_heavy(apply_change(apply_change(base, "consumers", 100_000),
+                                 "network_degree", 100))
