@@ -14,7 +14,8 @@ prints what this machine does:
   (longer series to send and draw), when ``/usr/bin/chromium`` exists;
 * ``browser (Playwright)``: the same step timed from Python, Playwright's
   ``click`` (which first checks the button is visible, stable and
-  unobscured) to the week's text: the figure earlier versions printed;
+  unobscured) to the week's text: the figure earlier versions printed, and
+  what such a click costs on a text that does nothing;
 * ``compare``: :func:`simulation.compare.run_compare` as the Compare page
   calls it, plus its figure.
 
@@ -134,6 +135,12 @@ def browser_step_ms(steps: int, late: int) -> dict[str, list[float]]:
                 page.wait_for_selector(f".week-display:text-is('Week {week}')")
                 clicked.append(1000 * (time.perf_counter() - start))
             times["playwright"] = clicked
+            idle = []  # Playwright's click on a text that does nothing: its own cost
+            for _ in range(steps):
+                start = time.perf_counter()
+                page.click(".week-display")
+                idle.append(1000 * (time.perf_counter() - start))
+            times["playwright_idle"] = idle
             if late > 2 * steps:
                 page.click(".play-speed >> text='max'")
                 page.click(".btn-play")
@@ -201,6 +208,8 @@ def main() -> int:
                         browser["late"]))
         print(_line("browser, timed by Playwright's click (its own checks incl.)",
                     browser["playwright"]))
+        print(_line("  of which Playwright's click alone (on a plain text)",
+                    browser["playwright_idle"]))
     elif not args.no_browser:
         print(f"  browser: skipped, no browser at {CHROMIUM}")
 
