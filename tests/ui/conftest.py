@@ -103,9 +103,14 @@ def ui_server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> 
             process.kill()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path: Path) -> Iterator[object]:
-    """One headless Chromium for the session (each test gets its own context)."""
+    """One headless Chromium per test module (each test gets its own context).
+
+    Not per session: Playwright's synchronous API keeps an event loop running
+    in this thread while it is open, and the component tests, which run in
+    an event loop of their own as the server does, cannot start theirs then.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
