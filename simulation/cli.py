@@ -189,6 +189,23 @@ def write_outputs(out: Path, files: Mapping[str, bytes], *, quiet: bool) -> None
         click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
 
 
+def check_memory(config: Mapping[str, Any], copies: int = 1) -> None:
+    """Refuse, before building anything, a world this machine cannot hold.
+
+    Raises:
+        click.UsageError: naming the size parameters, the estimate and what is free.
+    """
+    from .memory import memory_problem
+
+    problem = memory_problem(config, copies=copies)
+    if problem is not None:
+        need, free = problem
+        each = f" x {copies} worlds at once" if copies > 1 else ""
+        raise _fail(f"consumers: got {config['consumers']} (network {config['network']}, "
+                    f"network_degree {config['network_degree']}: about {need:.1f} GB{each}); "
+                    f"allowed: a world that fits in this machine's free memory ({free:.1f} GB)")
+
+
 def show_progress(quiet: bool, stderr_is_tty: bool, steps: int, consumers: int) -> bool:
     """Whether to draw a progress bar: on a terminal, or for long runs in a log."""
     if quiet:
@@ -355,6 +372,7 @@ def run(ctx: click.Context, scenario: str | None, steps: int | None, seed: int,
         raise _fail(str(error)) from None
     if out is not None:
         check_out_dir(out)
+    check_memory(config)
 
     from .metrics import summary as summarise
     from .model import InfluenceModel

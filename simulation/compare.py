@@ -42,10 +42,12 @@ from .cli import (
     _fail,
     _Integer,
     _isatty,
+    check_memory,
     check_out_dir,
     show_progress,
     write_outputs,
 )
+from .memory import needed_memory
 from .metrics import COLUMNS
 from .parameters import ParameterError
 from .replicates import Job, confidence, run_jobs
@@ -452,6 +454,8 @@ def compare(refs: tuple[str, ...], replicates: int, steps: int | None, seed: int
                     seed=seed)
     except ParameterError as error:
         raise _fail(str(error)) from None
+    biggest = max((s.config for s in loaded), key=needed_memory)
+    check_memory(biggest, copies=min(workers, len(jobs)))
 
     work = sum(job.config["consumers"] for job in jobs) * steps
     show = show_progress(quiet, _isatty(sys.stderr), 1, work)

@@ -350,3 +350,30 @@ def test_subprocess_run_writes_outputs(tmp_path):
     assert "Billboard Co" in proc.stdout
     assert sorted(p.name for p in out.iterdir()) == sorted(RUN_FILES)
     assert "Traceback" not in proc.stderr
+
+
+def test_a_world_too_big_for_memory_is_refused_before_it_is_built(runner, monkeypatch):
+    """The operating system would kill the process; the user gets one line instead."""
+    from simulation import memory
+
+    monkeypatch.setattr(memory, "available_memory", lambda: 50_000_000)  # 50 MB free
+    result = invoke(runner, "run", "--set", "consumers=100000", "--steps", "1")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: consumers: got 100000 (network small_world, "
+                                    "network_degree 10: about ")
+    assert "allowed: a world that fits in this machine's free memory (0.1 GB)" in result.stderr
+    small = invoke(runner, "run", *SMALL, "--quiet")
+    assert small.exit_code == 0  # 300 consumers fit in 50 MB
+
+
+def test_compare_counts_one_world_per_worker(tmp_path, monkeypatch):
+    from simulation import memory
+    from simulation.compare import compare
+
+    need = memory.needed_memory(parameters.resolve({"consumers": 2000}))
+    monkeypatch.setattr(memory, "available_memory", lambda: int(need * 1.5 / memory.MEMORY_SHARE))
+    args = ["default", "--replicates", "2", "--steps", "1", "--quiet"]
+    alone = CliRunner().invoke(compare, [*args, "--workers", "1"])
+    assert alone.exit_code == 0, alone.output
+    two = CliRunner().invoke(compare, [*args, "--workers", "2"])
+    assert two.exit_code == 2 and "x 2 worlds at once" in two.output

@@ -21,12 +21,13 @@ import solara
 import solara.lab
 
 from .. import parameters
+from ..memory import memory_problem
 from ..parameters import ParameterError
 from . import charts, state
 from .controls import ParamControl
 from .echart import LiveChartWidget, option_json
 from .i18n import t
-from .live import ACK_TIMEOUT_SECONDS, FedHTML, FedText, LiveFeed, LiveRun, is_heavy, memory_problem
+from .live import ACK_TIMEOUT_SECONDS, FedHTML, FedText, LiveFeed, LiveRun, is_heavy
 
 #: World parameters shown first; the others are one click away.
 KEY_WORLD = ("consumers", "network", "network_degree", "influencers_per_company",

@@ -16,7 +16,6 @@ few messages, not a re-render of the whole page (see :mod:`.explore`).
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -28,6 +27,7 @@ import numpy as np
 import solara.widgets
 import traitlets
 
+from ..memory import ties
 from ..model import InfluenceModel
 from ..trust import expected_trust
 
@@ -43,61 +43,14 @@ NETWORK_SAMPLE = 120
 #: ~1.4 s to build, ~0.2 s a week on one core).
 INLINE_TIES = 2_000_000
 INLINE_CONSUMERS = 200_000
-#: Memory per friendship tie and per consumer, rounded up from measurements
-#: (100,000 consumers: 45 MB with 10 ties each, 724 MB with 200).
-BYTES_PER_TIE = 40
-BYTES_PER_CONSUMER = 600
 #: Longest Play waits for the browser to take in a week, and how often it looks.
 ACK_TIMEOUT_SECONDS = 2.0
 ACK_POLL_SECONDS = 0.005
-#: Share of the machine's free memory one world may take.
-MEMORY_SHARE = 0.6
-
-
-def ties(config: dict[str, Any]) -> int:
-    """Friendship ties the world will hold (both directions)."""
-    consumers = int(config["consumers"])
-    if config.get("network") == "complete":
-        return consumers * (consumers - 1)
-    return consumers * int(config.get("network_degree", 0))
 
 
 def is_heavy(config: dict[str, Any]) -> bool:
     """Whether building or stepping this world takes long enough to move off the page's turn."""
     return ties(config) > INLINE_TIES or int(config["consumers"]) > INLINE_CONSUMERS
-
-
-def available_memory() -> int | None:
-    """Bytes of memory free for a new world (``MemAvailable``), or None when unknown."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as info:
-            for line in info:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
-def needed_memory(config: dict[str, Any]) -> int:
-    """A generous estimate of the bytes a world takes."""
-    return ties(config) * BYTES_PER_TIE + int(config["consumers"]) * BYTES_PER_CONSUMER
-
-
-def memory_problem(config: dict[str, Any], free: int | None = None) -> tuple[float, float] | None:
-    """``(needed GB, free GB)`` when the world would not fit in memory, else None.
-
-    A world too big for the machine would not raise a clean ``MemoryError``:
-    the operating system would kill the server, and every visitor's page with it.
-    """
-    free = available_memory() if free is None else free
-    need = needed_memory(config)
-    if free is None or need <= MEMORY_SHARE * free:
-        return None
-    return need / 1e9, free / 1e9
 
 
 @dataclass

@@ -217,7 +217,7 @@ def test_moments_agree_with_the_trust_chart() -> None:
 
 
 def test_a_world_too_big_for_memory_is_refused_before_it_is_built() -> None:
-    from simulation.ui.live import memory_problem
+    from simulation.memory import memory_problem
 
     base = parameters.resolve(parameters.defaults())
     huge = apply_change(apply_change(base, "consumers", 5_000_000), "network_degree", 200)
