@@ -249,8 +249,12 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def merge(base: Mapping[str, Any], raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Lay a scenario file's model parameters over a base configuration.
+    """Lay a scenario file's model parameters over its parent's.
 
+    ``base`` is the parent's own layered parameters (``Scenario.layered``),
+    not its resolved configuration: defaults are filled in once, at the end,
+    by :func:`simulation.parameters.resolve`, so that a child's
+    ``[influencer]`` settings still reach influencer roles its parent listed.
     The rules, so that a variant need say only what differs:
 
     * ``[world]`` and ``[influencer]`` keys replace the base's, one by one;
