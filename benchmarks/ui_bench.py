@@ -29,15 +29,11 @@ import contextlib
 import io
 import os
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from pathlib import Path
 
 STEP_BUDGET_MS = 200.0
 COMPARE_BUDGET_S = 30.0
-CHROMIUM = Path(os.environ.get("UI_CHROMIUM", "/usr/bin/chromium"))
 
 
 def server_step_ms(steps: int) -> list[float]:
@@ -103,23 +99,12 @@ def browser_step_ms(steps: int, late: int) -> dict[str, list[float]]:
 
     from simulation.ui import serve
 
-    port = 8790
-    server = subprocess.Popen(serve.server_command("127.0.0.1", port),
-                              env=serve.server_environment(), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
     times: dict[str, list[float]] = {}
-    try:
-        for _ in range(180):
-            try:
-                with urllib.request.urlopen(url, timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.5)
+    with serve.served(timeout=90) as base:
+        url = base + "/"
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM),
-                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+                executable_path=str(serve.CHROMIUM), args=serve.CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url)
             page.wait_for_selector("text=Week 0", timeout=90_000)
@@ -155,10 +140,7 @@ def browser_step_ms(steps: int, late: int) -> dict[str, list[float]]:
                                  for week in range(now + 1, now + 1 + steps)]
                 times["late_week"] = [float(now)]
             browser.close()
-        return times
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
+    return times
 
 
 def compare_seconds(replicates: int, weeks: int) -> float:
@@ -199,6 +181,8 @@ def main() -> int:
     server = server_step_ms(args.steps)
     print(f"Explore step at the default world (budget {STEP_BUDGET_MS:.0f} ms):")
     print(_line("server: click handled, week simulated, widgets updated", server))
+    from simulation.ui.serve import CHROMIUM
+
     if not args.no_browser and CHROMIUM.exists():
         browser = browser_step_ms(args.steps, args.late)
         print(_line("browser: click to new week and its charts drawn, weeks 1+",

@@ -21,45 +21,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 from . import serve
 
-CHROMIUM = Path(os.environ.get("UI_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 VIEWPORT = {"width": 1500, "height": 950}
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "docs" / "figures"
 DEFAULT_WEEK = 129
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 START_TIMEOUT_S = 120
 COMPARE_TIMEOUT_MS = 600_000
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_up(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the UI server exited with status {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"the UI server was not up after {START_TIMEOUT_S} s")
 
 
 def _save(page, path: Path) -> None:
@@ -113,45 +85,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.week < 1:
         print(f"error: --week: got {args.week}; allowed: an integer >= 1", file=sys.stderr)
         return 2
-    if not CHROMIUM.exists():
-        print(f"error: browser: got none at {CHROMIUM}; allowed: Debian's chromium "
+    if not serve.CHROMIUM.exists():
+        print(f"error: browser: got none at {serve.CHROMIUM}; allowed: Debian's chromium "
               "(apt-get install chromium) or UI_CHROMIUM", file=sys.stderr)
         return 2
     from playwright.sync_api import sync_playwright
 
     args.out.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(serve.server_command("127.0.0.1", port),
-                               env=serve.server_environment(), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
     blocked: list[str] = []
-    try:
-        _wait_until_up(url + "/", process)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                                 args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport=VIEWPORT)
-            context.set_default_timeout(120_000)
-
-            def offline(route) -> None:
-                if urlparse(route.request.url).hostname in LOOPBACK:
-                    route.continue_()
-                else:
-                    blocked.append(route.request.url)
-                    route.abort()
-
-            context.route("**/*", offline)
-            page = context.new_page()
-            for path in (explore(page, url, args.week, args.out), compare(page, url, args.out)):
-                print(f"wrote {path}")
-            browser.close()
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with serve.served(timeout=START_TIMEOUT_S) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(serve.CHROMIUM),
+                                             args=serve.CHROMIUM_ARGS)
+        context = browser.new_context(viewport=VIEWPORT)
+        context.set_default_timeout(120_000)
+        context.route("**/*", serve.offline_router(blocked))
+        page = context.new_page()
+        for path in (explore(page, url, args.week, args.out), compare(page, url, args.out)):
+            print(f"wrote {path}")
+        browser.close()
     if blocked:
         print(f"note: the pages asked the internet for {len(blocked)} URLs (refused): "
               f"{blocked[:3]}", file=sys.stderr)

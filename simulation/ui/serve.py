@@ -9,7 +9,16 @@ page that silently waits for a CDN it cannot reach looks broken in class.
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlparse
 
 import click
 
@@ -17,6 +26,13 @@ import click
 APP = "simulation.ui.app"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+
+#: Debian's Chromium, as the browser tests and the screenshot script drive it.
+CHROMIUM = Path(os.environ.get("UI_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def server_command(host: str, port: int) -> list[str]:
@@ -31,6 +47,71 @@ def server_environment(base: dict[str, str] | None = None) -> dict[str, str]:
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
     env.setdefault("MPLBACKEND", "Agg")
     return env
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ServerError(RuntimeError):
+    """The UI server exited or did not answer in time."""
+
+
+@contextmanager
+def served(*, timeout: float, log: IO[Any] | int = subprocess.DEVNULL,
+           cwd: Path | None = None) -> Iterator[str]:
+    """Serve the UI on a free loopback port, as ``influence ui`` does; yield its base URL.
+
+    Waits until the page answers; stops the server on exit, killing it if it
+    does not stop within 15 s.
+
+    Raises:
+        ServerError: the server exited, or did not answer within ``timeout`` seconds.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(server_command("127.0.0.1", port), env=server_environment(),
+                               stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise ServerError(f"UI server exited ({process.returncode})")
+            try:
+                with urllib.request.urlopen(url + "/", timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise ServerError(f"UI server not up after {timeout} s")
+            time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def offline_router(blocked: list[str]) -> Callable[[Any], None]:
+    """A Playwright route handler that lets loopback through and refuses the rest.
+
+    Every refused URL is appended to ``blocked``: a page that renders with
+    nothing blocked works in a classroom without internet.
+    """
+    def route(request_route: Any) -> None:
+        if urlparse(request_route.request.url).hostname in LOOPBACK:
+            request_route.continue_()
+        else:
+            blocked.append(request_route.request.url)
+            request_route.abort()
+
+    return route
 
 
 @click.command()

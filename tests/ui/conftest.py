@@ -13,27 +13,18 @@ proved the page works in a classroom without internet.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
 from simulation.ui import serve
 
-CHROMIUM = Path(os.environ.get("UI_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM = serve.CHROMIUM
 REPO = Path(__file__).resolve().parents[2]
 #: Screenshots of every page (git-ignored, like every run output under results/).
 ARTEFACTS = Path(os.environ.get("UI_ARTEFACTS", REPO / "results" / "test-artefacts" / "ui"))
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 #: Seconds allowed for the server to start and for a page to render.
 START_TIMEOUT = 90
 PAGE_TIMEOUT_MS = 60_000
@@ -48,12 +39,6 @@ def anyio_backend() -> str:
 def in_ci() -> bool:
     """Whether we run in CI, where a missing browser is a failure, not a skip."""
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -71,36 +56,13 @@ def chromium_path() -> Path:
 @pytest.fixture(scope="session")
 def ui_server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The UI served on a free loopback port, as ``influence ui`` serves it; its base URL."""
-    port = _free_port()
     log_path = tmp_path_factory.mktemp("ui-server") / "server.log"
     with log_path.open("w") as log:
-        process = subprocess.Popen(serve.server_command("127.0.0.1", port),
-                                   env=serve.server_environment(), stdout=log,
-                                   stderr=subprocess.STDOUT, cwd=REPO)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT
-    try:
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"UI server exited ({process.returncode}): "
-                            f"{log_path.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(url + "/", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"UI server not up after {START_TIMEOUT} s: "
-                            f"{log_path.read_text()[-2000:]}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        process.terminate()
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            with serve.served(timeout=START_TIMEOUT, log=log, cwd=REPO) as url:
+                yield url
+        except serve.ServerError as error:
+            pytest.fail(f"{error}: {log_path.read_text()[-2000:]}")
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +77,7 @@ def browser(chromium_path: Path) -> Iterator[object]:
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(chromium_path),
-                                              args=CHROMIUM_ARGS)
+                                              args=serve.CHROMIUM_ARGS)
         yield instance
         instance.close()
 
@@ -136,14 +98,7 @@ def offline_page(browser, ui_server: str) -> Iterator[tuple[object, Traffic]]:
     context.set_default_timeout(PAGE_TIMEOUT_MS)
     traffic = Traffic()
 
-    def route(request_route) -> None:
-        if urlparse(request_route.request.url).hostname in LOOPBACK:
-            request_route.continue_()
-        else:
-            traffic.blocked.append(request_route.request.url)
-            request_route.abort()
-
-    context.route("**/*", route)
+    context.route("**/*", serve.offline_router(traffic.blocked))
     page = context.new_page()
     page.on("requestfailed", lambda request: traffic.failed.append(request.url))
     page.on("response", lambda response: traffic.failed.append(
