@@ -395,18 +395,14 @@ def analyze_folder(folder: str | os.PathLike[str],
         all_stats.append(stats)
         lines += end_table(stats, experiment, outputs) + [""]
         base = f"{report_path.stem}-{experiment['name']}"
-        fig = series_figure(stats, experiment, outputs)
-        if fig is not None:
-            path = atomic_write_bytes(figures / f"{base}-series.png", png(fig))
-            written.append(path)
-            lines += [f"![{experiment['name']} time series]"
-                      f"({os.path.relpath(path, report_path.parent)})", ""]
-        fig = heatmap_figure(stats, experiment, outputs)
-        if fig is not None:
-            path = atomic_write_bytes(figures / f"{base}-heatmap.png", png(fig))
-            written.append(path)
-            lines += [f"![{experiment['name']} heatmap]"
-                      f"({os.path.relpath(path, report_path.parent)})", ""]
+        for suffix, caption, draw in (("series", "time series", series_figure),
+                                      ("heatmap", "heatmap", heatmap_figure)):
+            fig = draw(stats, experiment, outputs)
+            if fig is not None:
+                path = atomic_write_bytes(figures / f"{base}-{suffix}.png", png(fig))
+                written.append(path)
+                lines += [f"![{experiment['name']} {caption}]"
+                          f"({os.path.relpath(path, report_path.parent)})", ""]
         indices, why = sensitivity(frame, experiment, outputs, described["seed"] % 2**32)
         notes += why
         if not indices.empty:
