@@ -55,16 +55,12 @@ class ClaimResult:
 def run(scenario: Scenario, seeds: Iterable[int] = DEFAULT_SEEDS,
         weeks: int | None = None) -> pd.DataFrame:
     """The scenario's time series for each seed, stacked, with a ``seed`` column."""
-    from simulation.model import InfluenceModel
+    from simulation.replicates import Job, run_jobs
 
     weeks = scenario.weeks if weeks is None else weeks
-    frames = []
-    for seed in seeds:
-        model = InfluenceModel(rng=seed, **scenario.config)
-        for _ in range(weeks):
-            model.step()
-        frames.append(model.timeseries().assign(seed=seed))
-    return pd.concat(frames, ignore_index=True)
+    jobs = [Job(label=scenario.name, config=scenario.config, replicate=i, seed=seed,
+                steps=weeks) for i, seed in enumerate(seeds)]
+    return run_jobs(jobs)
 
 
 def judge(claim: dict, runs: pd.DataFrame) -> ClaimResult:
