@@ -44,6 +44,7 @@ from .cli import (
     _isatty,
     check_memory,
     check_out_dir,
+    load_scenario,
     show_progress,
     write_outputs,
 )
@@ -396,19 +397,6 @@ def _parse_checkpoints(text: str | None, steps: int) -> tuple[int, ...]:
     return tuple(sorted(set(weeks)))
 
 
-def _load_scenarios(refs: Sequence[str]) -> list[Any]:
-    """Load every scenario reference; the first bad one ends the command (exit 2)."""
-    import scenarios as library
-
-    loaded = []
-    for ref in refs:
-        try:
-            loaded.append(library.load(ref))
-        except library.ScenarioError as error:
-            raise _fail(str(error)) from None
-    return loaded
-
-
 @click.command(name="compare")
 @click.argument("refs", metavar="NAME|FILE...", nargs=-1, required=True)
 @click.option("--replicates", type=_Integer(1), default=DEFAULT_REPLICATES,
@@ -438,7 +426,7 @@ def compare(refs: tuple[str, ...], replicates: int, steps: int | None, seed: int
     """
     if seed > MAX_KEY:
         raise _fail(f"--seed: got {seed}; allowed: an integer in [0, 2**64 - 1]")
-    loaded = _load_scenarios(refs)
+    loaded = [load_scenario(ref) for ref in refs]  # the first bad one ends it (exit 2)
     names = [scenario.name for scenario in loaded]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
