@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scenarios import display_path
 from simulation import parameters
 from simulation.metrics import COLUMNS
 from simulation.parameters import InputFileError, ParameterError
@@ -245,7 +246,7 @@ def load(path: str | os.PathLike[str]) -> Spec:
         SpecError: one line naming the file, the key path, the value and what is allowed.
     """
     source = Path(path)
-    label = _label(source)
+    label = display_path(source)
     if not source.is_file():
         raise SpecError(label, "", str(path), "a readable experiment spec (.toml file)")
     try:
@@ -259,7 +260,7 @@ def load(path: str | os.PathLike[str]) -> Spec:
 
 def parse(raw: Mapping[str, Any], source: Path) -> Spec:
     """Validate a parsed spec (see :func:`load`); ``source`` anchors relative paths."""
-    label = _label(source)
+    label = display_path(source)
     _known(raw, TOP_KEYS, "", label)
     title = raw.get("title", source.stem)
     _string(title, "title", label)
@@ -490,14 +491,6 @@ def _declared(path: str, base: Mapping[str, Any]) -> parameters.Param | None:
 # --------------------------------------------------------------------------
 # Small checks
 # --------------------------------------------------------------------------
-def _label(path: Path) -> str:
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
-
-
 def _known(table: Mapping[str, Any], keys: Sequence[str], where: str, label: str) -> None:
     for key, value in table.items():
         if key not in keys:

@@ -160,7 +160,7 @@ def find(ref: str | os.PathLike[str], *, relative_to: Path | None = None) -> Pat
     return path
 
 
-def _label(path: Path) -> str:
+def display_path(path: Path) -> str:
     """How a file is named in messages: relative to the working folder when it can be."""
     try:
         relative = os.path.relpath(path)
@@ -190,10 +190,10 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
     path = path.resolve()
     if path in chain:
         cycle = " -> ".join(p.name for p in (*chain, path))
-        raise ScenarioError(_label(chain[-1]), "extends", path.name,
+        raise ScenarioError(display_path(chain[-1]), "extends", path.name,
                             f"a scenario that does not extend this one (cycle {cycle})")
     raw = _read(path)
-    label = _label(path)
+    label = display_path(path)
     _check_structure(raw, label)
 
     parent: Scenario | None = None
@@ -231,7 +231,7 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    label = _label(path)
+    label = display_path(path)
     try:
         data = path.read_bytes()
     except OSError as error:
