@@ -317,15 +317,13 @@ def _experiment(merged: dict[str, Any], where: str, own: Mapping[str, Any], labe
     _string(scenario_ref, at("scenario"), label)
     import scenarios
 
-    ref: str | Path = scenario_ref
-    if scenario_ref.endswith(".toml") or "/" in scenario_ref:
-        ref = (source.parent / scenario_ref) if not Path(scenario_ref).is_absolute() \
-            else Path(scenario_ref)
+    # Confined like a scenario's `extends`: a shipped scenario or a file in the
+    # spec's folder or below; a refusal says nothing of what lies elsewhere.
     try:
-        scenario = scenarios.load(ref)
+        scenario = scenarios.load_within(scenario_ref, source.resolve().parent, label=label,
+                                         key=at("scenario"), whose="the spec")
     except scenarios.ScenarioError as error:
-        raise SpecError(label, at("scenario"), scenario_ref,
-                        f"a shipped scenario or a scenario file ({error})") from None
+        raise SpecError(error.file, error.path, error.value, error.allowed) from None
     replicates = _integer(merged.get("replicates", 1), at("replicates"), label, 1, 10_000)
     weeks = _integer(merged.get("weeks", scenario.weeks), at("weeks"), label, 1, 10_000)
 

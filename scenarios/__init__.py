@@ -15,6 +15,16 @@ Every parameter is validated against the model's one declaration
 A file may extend another (``extends = "default"`` or a path relative to the
 file); the rules of the merge are those of :func:`merge`. Shipped scenarios
 and a user's own files go through the same code.
+
+A file reads no file it should not: an ``extends`` (and an experiment spec's
+``scenario =``) names a shipped scenario or a ``.toml`` file in the referring
+file's own folder or below it (:func:`find_within`). Anything else (an
+absolute path elsewhere, ``../``, a symlink leading out) is refused with the
+same line whatever is there, so a message never tells whether a file exists,
+is a folder or where a link points; and a referenced file that is not a
+scenario at all is refused without quoting any of it. Text pasted into the
+web UI is loaded with :func:`loads`, which has no folder: it may extend a
+shipped scenario by name only.
 """
 
 from __future__ import annotations
@@ -160,6 +170,54 @@ def find(ref: str | os.PathLike[str], *, relative_to: Path | None = None) -> Pat
     return path
 
 
+def find_within(ref: str, folder: Path | None) -> Path:
+    """The file a reference inside a file names, confined to what that file may read.
+
+    A file may name a shipped scenario (``"default"``) or a ``.toml`` file in
+    ``folder`` (the referring file's folder) or below it. The test is made on
+    the path with every symbolic link followed, so a link leading out is
+    refused like the path it leads to.
+
+    Args:
+        ref: The reference as written in the file.
+        folder: The referring file's folder; None for text with no folder
+            (pasted text), which may name shipped scenarios only.
+
+    Returns:
+        The file to read (links resolved).
+
+    Raises:
+        LookupError: whose message is what is allowed, in words. It never
+            depends on what lies outside ``folder``: a path outside gets the
+            same words whether it exists, is a folder or is a link.
+    """
+    shipped = names()
+    is_path = ref.endswith(".toml") or "/" in ref or "\\" in ref or os.sep in ref
+    if not is_path:
+        if ref in shipped:
+            return SCENARIO_DIR / f"{ref}.toml"
+        raise LookupError(reference_allowed(folder is not None))
+    if folder is None or not ref.endswith(".toml"):
+        raise LookupError(reference_allowed(folder is not None))
+    root = Path(os.path.realpath(folder))
+    candidate = Path(ref) if Path(ref).is_absolute() else root / ref
+    real = Path(os.path.realpath(candidate))
+    is_shipped = real.parent == SCENARIO_DIR and real.stem in shipped
+    if not (is_shipped or real.is_relative_to(root)):
+        raise LookupError(reference_allowed(True))
+    if not real.is_file():
+        raise LookupError(reference_allowed(True) + " (no such file in this folder)")
+    return real
+
+
+def reference_allowed(has_folder: bool, whose: str = "this file") -> str:
+    """What a reference to another scenario may name, in words (for messages)."""
+    shipped = "a shipped scenario (" + ", ".join(names()) + ")"
+    if not has_folder:
+        return f"{shipped} by name (pasted text has no folder to read files from)"
+    return f"{shipped} or a .toml file in the folder of {whose} or below it"
+
+
 def display_path(path: Path) -> str:
     """How a file is named in messages: relative to the working folder when it can be."""
     try:
@@ -176,7 +234,9 @@ def load(ref: str | os.PathLike[str]) -> Scenario:
     """Load, merge and validate a scenario.
 
     Args:
-        ref: A shipped name (``"h03-silos"``) or a path to a TOML file.
+        ref: A shipped name (``"h03-silos"``) or a path to a TOML file: the
+            file the user names, read wherever it is. What it ``extends`` is
+            confined (:func:`find_within`).
 
     Raises:
         ScenarioError: naming the file, the key path, the value and what is
@@ -186,23 +246,92 @@ def load(ref: str | os.PathLike[str]) -> Scenario:
     return _load(find(ref), ())
 
 
-def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
+def load_within(ref: str, folder: Path, *, label: str, key: str,
+                whose: str = "this file") -> Scenario:
+    """Load the scenario that a reference in another file names, confined to ``folder``.
+
+    This is what an experiment spec's ``scenario =`` uses: the reference may
+    name a shipped scenario or a ``.toml`` file in ``folder`` or below it,
+    and a file that is not a scenario is refused without quoting it.
+
+    Args:
+        ref: The reference as written.
+        folder: The referring file's folder.
+        label: The referring file, as messages name it.
+        key: The key that holds the reference (``scenario``).
+        whose: The referring file in words, for the message (``the spec``).
+
+    Raises:
+        ScenarioError: naming the referring file and key for a reference that
+            is refused; a scenario error inside the referenced file otherwise.
+    """
+    try:
+        path = find_within(ref, folder)
+    except LookupError as error:
+        raise ScenarioError(label, key, ref, str(error).replace("this file", whose)) from None
+    return _load(path, (), via=(label, key, ref))
+
+
+def loads(text: str | bytes, name: str = "pasted.toml") -> Scenario:
+    """Load a scenario from its text alone, with no file system behind it.
+
+    For text a visitor pastes or drops into the web UI: ``extends`` may name a
+    shipped scenario, never a path.
+
+    Args:
+        text: The TOML text (bytes must be UTF-8).
+        name: What messages call it; also the scenario's name (its stem).
+
+    Raises:
+        ScenarioError: as :func:`load`, naming ``name``.
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ScenarioError(name, "", "bytes that are not UTF-8",
+                                "a UTF-8 TOML file") from None
+    raw = _parse(text, name)
+    _check_structure(raw, name)
+    return _build(raw, name, Path(name), None, ())
+
+
+#: ``(referring file, key, reference)`` of a file read because another file named it.
+Via = tuple[str, str, str]
+
+
+def _load(path: Path, chain: tuple[Path, ...], via: Via | None = None) -> Scenario:
     path = path.resolve()
     if path in chain:
         cycle = " -> ".join(p.name for p in (*chain, path))
         raise ScenarioError(display_path(chain[-1]), "extends", path.name,
                             f"a scenario that does not extend this one (cycle {cycle})")
-    raw = _read(path)
     label = display_path(path)
-    _check_structure(raw, label)
+    try:
+        raw = _read(path)
+        _check_structure(raw, label)
+    except ScenarioError:
+        if via is None or path.parent == SCENARIO_DIR:
+            raise
+        # A file another file named: say nothing of what is in it (it may be
+        # any TOML file of the folder, not a scenario at all).
+        referrer, key, ref = via
+        raise ScenarioError(referrer, key, ref,
+                            f"a scenario file (this one is not a valid scenario: check it on "
+                            f"its own with `influence scenarios show {label}`)") from None
+    return _build(raw, label, path, path.parent, chain)
 
+
+def _build(raw: dict[str, Any], label: str, path: Path, folder: Path | None,
+           chain: tuple[Path, ...]) -> Scenario:
+    """A scenario from a parsed file whose structure is checked; ``folder`` confines ``extends``."""
     parent: Scenario | None = None
     if "extends" in raw:
         try:
-            parent_path = find(raw["extends"], relative_to=path.parent)
-        except ScenarioError as error:
-            raise ScenarioError(label, "extends", raw["extends"], error.allowed) from None
-        parent = _load(parent_path, (*chain, path))
+            parent_path = find_within(raw["extends"], folder)
+        except LookupError as error:
+            raise ScenarioError(label, "extends", raw["extends"], str(error)) from None
+        parent = _load(parent_path, (*chain, path), via=(label, "extends", raw["extends"]))
 
     config_in = merge(parent.layered if parent else {}, raw)
     try:
@@ -238,9 +367,15 @@ def _read(path: Path) -> dict[str, Any]:
         raise ScenarioError(label, "", str(path),
                             f"a readable file ({error.strerror or error})") from None
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError(label, "", "bytes that are not UTF-8", "a UTF-8 TOML file") from None
+    return _parse(text, label)
+
+
+def _parse(text: str, label: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         where = re.search(r"\s*\(at (line \d+, column \d+|end of document)\)$", str(error))
         what = str(error)[:where.start()] if where else str(error)

@@ -11,7 +11,6 @@ files).
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,28 +113,21 @@ def catalogue(extra: dict[str, UiScenario] | None = None) -> dict[str, UiScenari
 
 
 def load_user_file(name: str, data: bytes) -> UiScenario:
-    """Load a scenario file the visitor dropped on the page.
+    """Load a scenario file the visitor dropped or pasted on the page.
 
-    The file is written to a private temporary folder so the loader reads it
-    as from disk (``extends`` may name a shipped scenario).
+    The text is loaded alone (:func:`scenarios.loads`): no file on the
+    server is read, so ``extends`` may name a shipped scenario but no path.
 
     Raises:
         ValueError: the loader's ``ScenarioError`` (one line naming file, key,
             value and what is allowed), or a note that no loader is installed.
     """
     module = _scenarios_module()
-    if module is None:
+    if module is None or not hasattr(module, "loads"):
         raise ValueError(f"{name}: scenario files need the scenarios package; allowed: "
                          "the default world only in this installation")
     safe = Path(name).name or "scenario.toml"
     if not safe.endswith(".toml"):
         raise ValueError(f"{safe}: got a file without .toml; allowed: a scenario file (.toml)")
-    with tempfile.TemporaryDirectory(prefix="influence-ui-") as folder:
-        path = Path(folder) / safe
-        path.write_bytes(data)
-        try:
-            scenario = module.load(str(path))
-        except UnicodeDecodeError:
-            raise ValueError(f"{safe}: got bytes that are not UTF-8 text; allowed: a "
-                             "TOML scenario file") from None
+    scenario = module.loads(data, name=safe)
     return from_scenario(scenario, key=f"file:{safe}")
