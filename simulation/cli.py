@@ -390,9 +390,12 @@ def run(ctx: click.Context, scenario: str | None, steps: int | None, seed: int,
     table = summarise(model, frame)
 
     companies = len(config["companies"])
+    recruited = sum(len(c.influencers) for c in model.companies)
+    pool = sum(len(c.candidates) for c in model.companies)
     click.echo(f"{chosen.title} ({chosen.name})")
     click.echo(f"{config['consumers']:,} consumers, {companies} companies, "
-               f"{len(model.influencers)} influencers, {steps} weeks, seed {seed}")
+               f"{recruited} influencers recruited ({pool} candidates left), {steps} weeks, "
+               f"seed {seed}")
     click.echo(format_summary(table))
 
     if out is not None:

@@ -15,8 +15,14 @@ Schedule inside the week (each step reads the state the previous one left):
 1. exposure and evaluation, influencer by influencer in index order;
 2. purchase (a multinomial-logit choice among the brands one knows);
 3. experience against the last claim heard;
-4. word of mouth to network neighbours;
-5. forgetting and the slow maturation of persuasion knowledge.
+4. the press: a company under scrutiny this week has its responsibility
+   claims checked against the truth;
+5. word of mouth to network neighbours;
+6. forgetting and the slow maturation of persuasion knowledge and of care.
+
+No rule here knows a deal type: a post carries its inputs (how much of it is
+scripted, how much its disclosure explains), and the same arithmetic weighs
+every post.
 """
 
 from __future__ import annotations
@@ -44,9 +50,13 @@ class Post:
         posts: Number of posts this week (may be fractional: an expected count).
         engagement: Chance that a follower attends to one post.
         claim: Quality the posts claim, in [0, 1].
-        scripted: True for a billboard script (can backfire on wary consumers).
-        explained: True when the disclosure explains the relationship.
+        script: Share of the words written by the company, in [0, 1]: a
+            recognised persuasion attempt backfires on wary consumers in
+            proportion.
+        explained: Share of the disclosure that explains the relationship, in [0, 1].
         salience: Disclosure salience delta.
+        responsibility_claim: Responsibility the posts claim, in [0, 1]; NaN
+            (the default) for a post that claims nothing about it.
     """
 
     influencer: int
@@ -54,9 +64,10 @@ class Post:
     posts: float
     engagement: float
     claim: float
-    scripted: bool
-    explained: bool
+    script: float
+    explained: float
     salience: float
+    responsibility_claim: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,8 @@ class Market:
     quality: np.ndarray
     responsibility: np.ndarray
     price: np.ndarray
+    #: (companies,) bool: the press reports the company's true responsibility this week
+    scrutinised: np.ndarray | None = None
 
 
 @dataclass
@@ -102,8 +115,10 @@ class WeekOutcome:
 
     impressions: np.ndarray  # (influencers,) followers who attended to a post
     likes: np.ndarray        # (influencers,)
-    complaints: np.ndarray   # (influencers,) buyers who found the influencer's claim false
+    complaints: np.ndarray   # (influencers,) followers who found the influencer's claim false
+    praises: np.ndarray      # (influencers,) followers who found the influencer's claim true
     sales: np.ndarray        # (companies,)
+    attributed: np.ndarray   # (influencers,) sales whose buyer last heard this influencer
     recognised: int          # paid messages recognised as such
 
 
@@ -116,6 +131,8 @@ class ConsumerPopulation:
         aware: (companies, consumers) has heard of the brand.
         last_claim: (companies, consumers) quality last claimed to the
             consumer, or NaN when no influencer has made a claim to them.
+        last_responsibility: (companies, consumers) responsibility last
+            claimed to the consumer, or NaN.
         last_source: (companies, consumers) follow entry (position in the
             follow matrix) of the influencer who made that claim, or -1.
         purchases: (companies, consumers) units bought so far.
@@ -151,6 +168,7 @@ class ConsumerPopulation:
         self.brand_s = np.zeros((companies, n))
         self.aware = np.zeros((companies, n), dtype=bool)
         self.last_claim = np.full((companies, n), np.nan)
+        self.last_responsibility = np.full((companies, n), np.nan)
         self.last_source = np.full((companies, n), -1, dtype=np.int64)
         self.purchases = np.zeros((companies, n), dtype=np.int64)
         self.last_experience = np.zeros((companies, n), dtype=np.int8)
@@ -192,6 +210,8 @@ class ConsumerPopulation:
         impressions = np.zeros(n_inf, dtype=np.int64)
         likes = np.zeros(n_inf, dtype=np.int64)
         complaints = np.zeros(n_inf, dtype=np.int64)
+        praises = np.zeros(n_inf, dtype=np.int64)
+        attributed = np.zeros(n_inf, dtype=np.int64)
         recognised_total = 0
         for post in sorted(posts, key=lambda x: x.influencer):
             seen, liked, recognised = self._exposure(post, draws, p)
@@ -199,21 +219,27 @@ class ConsumerPopulation:
             likes[post.influencer] = liked
             recognised_total += recognised
         buyers = self._purchase(market, draws, p)
-        fresh = self._experience(buyers, market, draws, p, complaints)
+        fresh = self._experience(buyers, market, draws, p, complaints, praises, attributed)
+        if market.scrutinised is not None:
+            for c in np.flatnonzero(market.scrutinised):
+                self._press(int(c), market, p, complaints, praises)
         self._word_of_mouth(fresh, draws, p)
         self._forget_and_mature(p)
         sales = np.array([(buyers == c).sum() for c in range(n_comp)], dtype=np.int64)
-        return WeekOutcome(impressions, likes, complaints, sales, recognised_total)
+        return WeekOutcome(impressions, likes, complaints, praises, sales, attributed,
+                           recognised_total)
 
     def _exposure(self, post: Post, draws: WeekDraws, p: dict) -> tuple[int, int, int]:
         """Step 1: followers attend to the posts and weigh them.
 
         Recognition as paid: P = 1 - (1 - delta)(1 - pi). A message's weight
         is discounted through the influencer's credibility (Josang), falls
-        with recognised persuasion, rises when the relationship is explained,
-        and scales with the quality it claims. A scripted message recognised
-        by a consumer whose persuasion knowledge is above the reactance
-        threshold backfires on brand and influencer alike.
+        with recognised persuasion, rises with the share of the disclosure
+        that explains the relationship, and scales with the quality it
+        claims. A recognised message read by a consumer whose persuasion
+        knowledge is above the reactance threshold backfires on brand and
+        influencer alike, in proportion to its scripted share: that share of
+        the message turns to negative evidence, the rest still counts.
         """
         span = self.audience(post.influencer)
         who = self.follows.indices[span]
@@ -228,11 +254,11 @@ class ConsumerPopulation:
         rec = draws.recognise[entries] < recognise_p
         cred = expected_trust(self.cred_r[entries], self.cred_s[entries])
         liked = draws.like[entries] < p["like_rate"] * cred
-        explained = 1.0 + p["explained_bonus"] * float(post.explained)
+        explained = 1.0 + p["explained_bonus"] * post.explained
         discount = 1.0 - p["pk_discount"] * pi * rec
         thr = p["reactance_threshold"]
-        backfire = rec & (pi > thr) if post.scripted else np.zeros(idx.size, dtype=bool)
-        push = ~backfire
+        backfire = post.script * (rec & (pi > thr))
+        push = 1.0 - backfire
         react = p["reactance_weight"] * (pi - thr) / max(1.0 - thr, 1e-12) * backfire
         self.brand_r[c, idx] += push * p["message_weight"] * cred * discount * explained \
             * post.claim
@@ -241,6 +267,7 @@ class ConsumerPopulation:
         self.cred_s[entries] += react
         self.aware[c, idx] = True
         self.last_claim[c, idx] = post.claim
+        self.last_responsibility[c, idx] = post.responsibility_claim
         self.last_source[c, idx] = entries
         self.persuasion[idx] += rec * p["pk_learning"] * (1.0 - pi)
         # A follower who no longer finds the influencer credible stops following.
@@ -272,14 +299,17 @@ class ConsumerPopulation:
         return buyers
 
     def _experience(self, buyers: np.ndarray, market: Market, draws: WeekDraws, p: dict,
-                    complaints: np.ndarray) -> np.ndarray:
+                    complaints: np.ndarray, praises: np.ndarray,
+                    attributed: np.ndarray) -> np.ndarray:
         """Step 3: buyers compare what they got with what they were told.
 
         A claim that exceeded the experienced quality by more than the
         tolerance is a broken promise: negative evidence weighted by the
         asymmetry kappa, against the brand and the influencer who made the
         claim. Otherwise the experience is positive evidence. Buyers who were
-        never told anything compare with a neutral 0.5. Returns the fresh
+        never told anything compare with a neutral 0.5. Each buyer told by an
+        influencer reports back to them (a complaint or a praise), and the
+        sale is attributed to that influencer (last touch). Returns the fresh
         experience per company and consumer (+1, -1, 0) for word of mouth.
         """
         n_comp = self.brand_r.shape[0]
@@ -301,8 +331,10 @@ class ConsumerPopulation:
             blame = p["influencer_blame"]
             self.cred_r[src[has_src & kept]] += blame
             self.cred_s[src[has_src & ~kept]] += kappa * blame
-            broken_src = src[has_src & ~kept]
-            np.add.at(complaints, self.follow_owner[broken_src], 1)
+            n_inf = complaints.size
+            complaints += np.bincount(self.follow_owner[src[has_src & ~kept]], minlength=n_inf)
+            praises += np.bincount(self.follow_owner[src[has_src & kept]], minlength=n_inf)
+            attributed += np.bincount(self.follow_owner[src[has_src]], minlength=n_inf)
             self.aware[c, idx] = True
             self.purchases[c, idx] += 1
             outcome = np.where(kept, 1, -1).astype(np.int8)
@@ -311,7 +343,7 @@ class ConsumerPopulation:
         return fresh
 
     def _word_of_mouth(self, fresh: np.ndarray, draws: WeekDraws, p: dict) -> None:
-        """Step 4: consumers with a fresh experience may tell their friends.
+        """Step 5: consumers with a fresh experience may tell their friends.
 
         One sparse product counts, for every consumer, the friends who told a
         good and a bad story about each brand. A friend's story is weighed
@@ -392,12 +424,42 @@ class ConsumerPopulation:
         hearers = np.flatnonzero(heard.any(axis=0))
         return hearers, np.ascontiguousarray(heard[:, hearers])
 
+    def _press(self, c: int, market: Market, p: dict, complaints: np.ndarray,
+               praises: np.ndarray) -> None:
+        """Step 4: the press reports company ``c``'s true responsibility.
+
+        Responsibility is a credence attribute: a buyer cannot taste it, but
+        a report can contradict what they were told. Every consumer who heard
+        a responsibility claim about ``c`` compares it with the truth, by the
+        same rule as an experience: a claim above the truth by more than the
+        tolerance is a broken promise (weighted by kappa, against brand and
+        influencer), one within it is kept.
+        """
+        told = self.last_responsibility[c]
+        idx = np.flatnonzero(~np.isnan(told))
+        if idx.size == 0:
+            return
+        kept = market.responsibility[c] >= told[idx] - p["claim_tolerance"]
+        w = p["experience_weight"]
+        kappa = p["asymmetry"]
+        self.brand_r[c, idx] += w * kept
+        self.brand_s[c, idx] += kappa * w * ~kept
+        src = self.last_source[c, idx]
+        has_src = src >= 0
+        blame = p["influencer_blame"]
+        self.cred_r[src[has_src & kept]] += blame
+        self.cred_s[src[has_src & ~kept]] += kappa * blame
+        n_inf = complaints.size
+        complaints += np.bincount(self.follow_owner[src[has_src & ~kept]], minlength=n_inf)
+        praises += np.bincount(self.follow_owner[src[has_src & kept]], minlength=n_inf)
+
     def _forget_and_mature(self, p: dict) -> None:
-        """Step 5: evidence fades; everyone's persuasion knowledge creeps up."""
+        """Step 6: evidence fades; persuasion knowledge and care for responsibility creep up."""
         keep = p["forgetting"]
         for evidence in (self.brand_r, self.brand_s, self.cred_r, self.cred_s):
             forget(evidence, keep)
         self.persuasion += p["pk_drift"] * (1.0 - self.persuasion)
+        self.care += p["care_drift"] * (1.0 - self.care)
 
     def crisis_news(self, company: int, candid_entries: np.ndarray, p: dict) -> None:
         """A scandal reaches everyone who knows the brand.

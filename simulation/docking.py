@@ -180,7 +180,7 @@ def simulate_bass(*, p: float, q: float, consumers: int, dt: float = 0.1,
     pop = ConsumerPopulation(friends=friends, follows=follows, companies=1,
                              persuasion=np.zeros(consumers), care=np.zeros(consumers))
     broadcast = Post(influencer=0, company=0, posts=1.0, engagement=p * dt, claim=0.5,
-                     scripted=False, explained=False, salience=0.0)
+                     script=0.0, explained=0.0, salience=0.0)
     market = Market(quality=np.array([0.5]), responsibility=np.array([0.5]),
                     price=np.array([1.0]))
     adoption = np.empty(weeks + 1)
@@ -402,7 +402,7 @@ def recognition_share(*, salience: float, persuasion: float, followers: int,
                              persuasion=np.full(followers, persuasion),
                              care=np.zeros(followers))
     post = Post(influencer=0, company=0, posts=1.0, engagement=1.0, claim=0.5,
-                scripted=False, explained=False, salience=salience)
+                script=0.0, explained=0.0, salience=salience)
     market = Market(quality=np.array([0.5]), responsibility=np.array([0.5]),
                     price=np.array([1.0]))
     out = pop.week([post], market, draw_week(rng, followers, pop.follow_count), resolve())

@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .consumers import Post
+from .deals import DealTerms, salience, terms
 from .network import neighbourhood
 from .trust import expected_trust
 
@@ -72,17 +73,20 @@ class Influencer(mesa.Agent):
         company: The partner company.
         audience_share: Audience as a share of consumers.
         engagement: Chance a follower attends to one post.
-        deal: "billboard" or "engaged".
+        deal: "billboard" or "engaged": the inputs of the relationship (see
+            :mod:`simulation.deals`), never which rules apply.
+        status: "candidate" (not yet recruited), "partner" or "left".
         knowledge: Share of the product story that has reached the influencer.
         trust_r, trust_s: Beta evidence of the influencer's own trust in the company.
-        alive: Whether the relationship still stands.
+        alive: Whether the relationship stands now (a partner).
         tenure: Weeks in the relationship.
         posts, fee_paid: This week's posts and what the company paid for them.
         speaks_first: Learned of a crisis in time to tell the audience first.
     """
 
     def __init__(self, model: mesa.Model, row: int, company: Company, audience_share: float,
-                 engagement: float, settings: dict[str, Any], *, deal: str) -> None:
+                 engagement: float, settings: dict[str, Any], *, deal: str,
+                 candidate: bool = False) -> None:
         super().__init__(model)
         self.row = row
         self.company = company
@@ -94,7 +98,8 @@ class Influencer(mesa.Agent):
         self.knowledge = 0.0
         self.trust_r = 0.0
         self.trust_s = 0.0
-        self.alive = True
+        self.status = "candidate" if candidate else "partner"
+        self.alive = not candidate
         self.tenure = 0
         self.posts = 0.0
         self.fee_paid = 0.0
@@ -102,6 +107,17 @@ class Influencer(mesa.Agent):
         self.impressions = 0
         self.likes = 0
         self.complaints = 0
+        self.praises = 0
+
+    @property
+    def terms(self) -> DealTerms:
+        """The inputs of this influencer's deal."""
+        return terms(self.deal)
+
+    def join(self) -> None:
+        """A candidate starts a relationship with the company."""
+        self.status = "partner"
+        self.alive = True
 
     @property
     def trust_in_company(self) -> float:
@@ -131,53 +147,66 @@ class Influencer(mesa.Agent):
     def claim(self) -> float:
         """The quality the influencer's posts claim this week.
 
-        A billboard script is marketing's claim. An engaged influencer
-        says what they know: a mix of the true quality (as far as the story
-        reached them) and the script. One who heard of a crisis in time
-        tells it as it is.
+        The company's share of the words (``script``) says marketing's
+        claim. The influencer's own words say what they know: a mix of the
+        true quality (as far as the story reached them) and the script, or,
+        for one who heard of a crisis in time, the truth.
         """
         company = self.company
-        if self.deal == "billboard":
-            return company.scripted_claim
+        script = self.terms.script
         if self.speaks_first and company.crisis_weeks_left > 0:
-            return company.current_quality
+            own = company.current_quality
+        else:
+            k = self.knowledge
+            own = k * company.current_quality + (1 - k) * company.scripted_claim
+        return script * company.scripted_claim + (1 - script) * own
+
+    def responsibility_claim(self) -> float:
+        """The responsibility the posts claim, mixed from script and knowledge like quality."""
+        company = self.company
+        script = self.terms.script
         k = self.knowledge
-        return k * company.current_quality + (1 - k) * company.scripted_claim
+        own = k * company.responsibility + (1 - k) * company.scripted_responsibility
+        return script * company.scripted_responsibility + (1 - script) * own
 
     def step(self) -> Post | None:
         """Step 3 of the week: publish what the deal pays for."""
         if not self.alive or self.posts <= 0:
             return None
         company = self.company
-        engaged = self.deal == "engaged"
-        s = company.settings
+        deal = self.terms
         return Post(
             influencer=self.row,
             company=company.index,
             posts=self.posts,
             engagement=self.engagement,
             claim=self.claim(),
-            scripted=not engaged,
-            explained=engaged,
-            salience=max(company.disclosure_floor,
-                         s["disclosure_engaged"] if engaged else s["disclosure_billboard"]),
+            script=deal.script,
+            explained=deal.explained,
+            salience=salience(self.deal, company.settings, company.disclosure_floor),
+            responsibility_claim=self.responsibility_claim(),
         )
 
-    def review(self, complaints: int) -> None:
-        """After the week: followers' complaints cost trust; below the threshold, leave.
+    def review(self, complaints: int, praises: int) -> None:
+        """After the week: what followers found costs or builds trust; below the threshold, leave.
 
         Being asked to make claims one's audience then finds false is the
-        main reason an influencer ends a relationship.
+        main reason an influencer ends a relationship; claims the audience
+        finds true are the other side of the same evidence.
         """
         self.complaints = complaints
+        self.praises = praises
         if not self.alive:
             return
         self.tenure += 1
-        self.trust_s += self.settings["audience_blame"] * complaints
+        weight = self.settings["audience_blame"]
+        self.trust_s += weight * complaints
+        self.trust_r += weight * praises
         keep = self.model.params["forgetting"]
         self.trust_r *= keep
         self.trust_s *= keep
         if self.trust_in_company < self.settings["churn_threshold"]:
             self.alive = False
+            self.status = "left"
             self.model.log_event(self.company, "churn",
                                  f"influencer {self.row} ends the relationship")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 COLUMNS = ("step", "company", "structure", "strategy", "trust_mean", "trust_p10",
            "trust_p50", "trust_p90", "trusting_share", "awareness", "influencer_credibility",
            "knowledge_reached", "impressions", "likes", "followers", "sales", "revenue",
-           "spend", "profit_cumulative", "relationships_alive", "quality",
+           "spend", "unspent", "posts", "profit_cumulative", "relationships_alive", "quality",
            "persuasion_knowledge")
 
 
@@ -56,6 +56,8 @@ def measure(model: InfluenceModel) -> None:
             "sales": int(company.sales[-1]) if company.sales else 0,
             "revenue": float(company.revenue[-1]) if company.revenue else 0.0,
             "spend": float(company.spend[-1]) if company.spend else 0.0,
+            "unspent": float(company.unspent[-1]) if company.unspent else 0.0,
+            "posts": float(company.posts[-1]) if company.posts else 0.0,
             "profit_cumulative": float(company.profit_cumulative),
             "relationships_alive": len(alive),
             "quality": float(company.current_quality),
@@ -76,7 +78,7 @@ def company_name(company: Company) -> str:
 
 
 def structure(company: Company) -> str:
-    """Structure in force: transversal while a liaison exists (shareholders may cut it)."""
+    """Structure in force: transversal while a liaison exists (a change event may cut it)."""
     return "transversal" if company.liaison else "siloed"
 
 

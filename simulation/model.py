@@ -5,14 +5,18 @@ Schedule of one week (one step), in order:
 1. Scheduled events of the week: a crisis is set to break, a company
    changes its settings (strategy, structure, transparency ...), a
    disclosure rule comes into force.
-2. Companies: product facts arise and spread through the departments; what
-   reaches the influencers' contact is passed on (scaled by transparency);
-   engaged influencers' feedback may reach design; a crisis starts;
-   shareholders may force billboard deals; the budget is allocated.
+2. Companies: their own development moves quality; product facts arise and
+   spread through the departments; what reaches the influencers' contact is
+   passed on to briefed influencers (scaled by transparency); feedback from
+   influencers with a channel may reach design; a crisis starts;
+   shareholders may change the strategy; the budget buys posts (and
+   recruits candidates when partners cannot absorb it).
 3. Influencers post what their deal pays for.
 4. Consumers (vectorised): exposure and evaluation, purchase, experience
-   against claims, word of mouth, forgetting and maturation.
-5. Influencers review the week: complaints cost trust; some leave.
+   against claims, the press on responsibility, word of mouth, forgetting
+   and maturation.
+5. Influencers review the week: complaints cost trust, praise builds it;
+   some leave.
 6. Companies settle their books.
 7. Crisis news: a crisis that broke this week reaches the public; followers
    of an influencer who learned of it in time hear it first, honestly.
@@ -86,13 +90,15 @@ class InfluenceModel(mesa.Model):
         n = p["consumers"]
         roles = p["influencers"]
         if not roles:
-            shares = audience_shares(p["influencers_per_company"], p["audience_min_share"],
-                                     p["audience_max_share"], p["audience_tail"], self.rng)
+            shares = self._draw_shares(p["influencers_per_company"])
             roles = [{**p["influencer"], "company": c, "audience_share": float(s)}
                      for s in shares for c in range(len(self.companies))]
+        pool = self._draw_shares(p["candidates_per_company"])
+        candidates = [{**p["influencer"], "company": c, "audience_share": float(s),
+                       "candidate": True} for s in pool for c in range(len(self.companies))]
         self.influencers: list[Influencer] = []
         audiences = []
-        for row, role in enumerate(roles):
+        for row, role in enumerate([*roles, *candidates]):
             company = self.companies[role["company"]]
             share = role["audience_share"]
             size = max(1, int(round(share * n)))
@@ -102,15 +108,23 @@ class InfluenceModel(mesa.Model):
                                  p["engagement_exponent"])
             settings = {k: role[k] for k in p["influencer"]}
             deal = role.get("deal", "company")
-            inf = Influencer(self, row, company, share, er, settings,
-                             deal=company.strategy if deal == "company" else deal)
+            candidate = role.get("candidate", False)
+            offered = company.deal_of_next_recruit() if deal == "company" else deal
+            inf = Influencer(self, row, company, share, er, settings, deal=offered,
+                             candidate=candidate)
             inf.takes_company_deal = deal == "company"
-            company.influencers.append(inf)
+            (company.candidates if candidate else company.influencers).append(inf)
             self.influencers.append(inf)
         rows = np.repeat(np.arange(len(audiences)), [a.size for a in audiences])
         cols = np.concatenate(audiences) if audiences else np.empty(0, dtype=np.int64)
         data = np.ones(rows.size, dtype=np.float32)
         return sp.csr_matrix((data, (rows, cols)), shape=(len(audiences), n))
+
+    def _draw_shares(self, count: int) -> np.ndarray:
+        """Audience shares of ``count`` influencers per company, largest first."""
+        p = self.params
+        return audience_shares(count, p["audience_min_share"], p["audience_max_share"],
+                               p["audience_tail"], self.rng)
 
     # ------------------------------------------------------------------ week
     def step(self) -> None:
@@ -124,6 +138,7 @@ class InfluenceModel(mesa.Model):
             quality=np.array([c.current_quality for c in self.companies]),
             responsibility=np.array([c.responsibility for c in self.companies]),
             price=np.array([c.price for c in self.companies]),
+            scrutinised=self.rng.random(len(self.companies)) < p["scrutiny"],
         )
         pop = self.population
         draws = draw_week(self.rng, pop.n, pop.follow_count)
@@ -131,9 +146,9 @@ class InfluenceModel(mesa.Model):
         for inf in self.influencers:
             inf.impressions = int(outcome.impressions[inf.row])
             inf.likes = int(outcome.likes[inf.row])
-            inf.review(int(outcome.complaints[inf.row]))
+            inf.review(int(outcome.complaints[inf.row]), int(outcome.praises[inf.row]))
         for company in self.companies:
-            company.settle(int(outcome.sales[company.index]))
+            company.settle(int(outcome.sales[company.index]), outcome.attributed)
         self._crisis_news()
         metrics.measure(self)
         self.datacollector.collect(self)

@@ -85,6 +85,7 @@ class Param:
         unit: Unit of measure, for the documentation and the UI.
         doc: One-line meaning.
         choices: Allowed values for ``"choice"`` parameters.
+        source: Where the default comes from (a reference, or the reason it was chosen).
     """
 
     name: str
@@ -95,6 +96,7 @@ class Param:
     unit: str = "-"
     doc: str = ""
     choices: tuple[str, ...] = ()
+    source: str = ""
 
     def allowed(self) -> str:
         """Describe the allowed values in words, for error messages and docs."""
@@ -168,8 +170,12 @@ def _parse_number(value: Any, *, integer: bool) -> float | int | None:
     return None
 
 
-def _p(name, default, kind, low=None, high=None, unit="-", doc="", choices=()):
-    return Param(name, default, kind, low, high, unit, doc, tuple(choices))
+def _p(name, default, kind, low=None, high=None, unit="-", doc="", choices=(), source=""):
+    return Param(name, default, kind, low, high, unit, doc, tuple(choices), source)
+
+
+#: The reason given for a default that no published figure grounds yet (issue 11).
+UNGROUNDED = "first-round value, not yet grounded in data"
 
 
 # --------------------------------------------------------------------------
@@ -191,6 +197,11 @@ WORLD_PARAMS: tuple[Param, ...] = (
     # audiences
     _p("influencers_per_company", 3, "int", 0, 50, "influencers",
        "Influencer roles generated per company (each company gets the same audience sizes)."),
+    _p("candidates_per_company", 9, "int", 0, 50, "influencers",
+       "Candidate influencers per company, recruited when partners leave or cannot absorb "
+       "the budget (the same audience sizes for every company).",
+       source="three rosters of influencers_per_company: at the defaults churn never "
+              "leaves a company with money and no one to pay"),
     _p("audience_min_share", 0.01, "float", 0.0005, 1.0, "share of consumers",
        "Smallest audience (nano influencer), as a share of all consumers."),
     _p("audience_max_share", 0.2, "float", 0.0005, 1.0, "share of consumers",
@@ -251,6 +262,13 @@ WORLD_PARAMS: tuple[Param, ...] = (
        "Utility of buying nothing (or from a brand outside the model)."),
     _p("care_mean", 0.5, "float", 0.0, 1.0, "-",
        "Mean care for responsible products (nu) in the population."),
+    _p("care_drift", 0.001, "float", 0.0, 0.1, "per week",
+       "Slow rise of everyone's care for responsible products toward 1: consumers mature.",
+       source="half of pk_drift: the essay's maturing consumer, magnitude not yet grounded"),
+    _p("scrutiny", 0.02, "float", 0.0, 1.0, "per company per week",
+       "Chance per week that the press reports a company's true responsibility, checking "
+       "every responsibility claim its influencers made.",
+       source="about one report a year per company; not yet grounded"),
     _p("experience_weight", 1.0, "float", 0.0, 10.0, "evidence",
        "Evidence from one's own purchase experience."),
     _p("experience_noise", 0.1, "float", 0.0, 1.0, "quality units",
@@ -281,8 +299,11 @@ COMPANY_PARAMS: tuple[Param, ...] = (
     _p("name", "Company", "str", doc="Display name."),
     _p("structure", "siloed", "choice", choices=("siloed", "transversal"),
        doc="Siloed: no liaison role. Transversal: a liaison linked to every department."),
-    _p("strategy", "engaged", "choice", choices=("billboard", "engaged"),
-       doc="Deal type offered to its influencers."),
+    _p("strategy", "engaged", "choice", choices=("billboard", "engaged", "mixed"),
+       doc="Deal type offered to its influencers (mixed: engaged_share of them engaged)."),
+    _p("engaged_share", 0.5, "float", 0.0, 1.0, "share",
+       doc="With the mixed strategy: share of the influencers offered an engaged deal.",
+       source="an even mix"),
     _p("transparency", 0.8, "float", 0.0, 1.0, "share",
        doc="Share of known non-strategic facts the company lets reach its influencers (tau)."),
     _p("budget", 10.0, "float", 0.0, 1e9, "money per week per 1,000 consumers",
@@ -300,36 +321,71 @@ COMPANY_PARAMS: tuple[Param, ...] = (
     _p("strategic_share", 0.2, "float", 0.0, 1.0, "share",
        doc="Share of facts tagged strategic: they never leave the company."),
     _p("liaison_reach", 0.9, "float", 0.0, 1.0, "probability",
-       doc="Chance the liaison learns a fact known in a department (not subject to hoarding)."),
+       doc="Liaison's skill: chance it learns a fact known in a department it works with.",
+       source=UNGROUNDED),
+    _p("liaison_exposure", 0.5, "float", 0.0, 1.0, "-",
+       doc="How much hoarding the liaison meets, relative to a department-to-department "
+           "path (0: immune, 1: as much).",
+       source="the essay: the liaison will meet retention and rivalry, less than a silo path; "
+              "midpoint"),
+    _p("liaison_span", 6, "int", 1, 12, "departments",
+       doc="Departments a liaison can work with closely; beyond, its reach per department "
+           "falls as span / departments.",
+       source="the default number of departments, so the default liaison is not stretched"),
     _p("liaison_cost", 2.0, "float", 0.0, 1e9, "money per week per 1,000 consumers",
        doc="Weekly cost of the liaison role, taken from the budget."),
     _p("disclosure_cost", 0.0, "float", 0.0, 1e6, "money per fact per 1,000 consumers",
        doc="Cost of each fact shared with influencers (what competitors may learn)."),
     _p("quality", 0.6, "float", 0.0, 1.0, "quality units", doc="True product quality."),
     _p("responsibility", 0.5, "float", 0.0, 1.0, "-", doc="True responsibility of the product."),
+    _p("responsibility_cost", 0.2, "float", 0.0, 100.0, "money per unit per responsibility unit",
+       doc="Extra cost of making one unit per unit of responsibility above 0.5 (a saving below).",
+       source="the essay: responsible firms do not produce anywhere to cut costs; half the "
+              "unit cost for the whole range, not yet grounded"),
+    _p("responsibility_overstatement", 0.0, "float", 0.0, 1.0, "-",
+       doc="How far marketing's scripted claims exceed true responsibility (greenwashing).",
+       source="no greenwashing by default; scenarios vary it"),
     _p("price", 1.0, "float", 0.01, 100.0, "money per unit", doc="Unit price."),
     _p("unit_cost", 0.4, "float", 0.0, 100.0, "money per unit", doc="Cost of making one unit."),
     _p("overstatement", 0.25, "float", 0.0, 1.0, "quality units",
        doc="How far marketing's scripted claims exceed true quality."),
-    _p("billboard_fee", 0.2, "float", 0.001, 1e6,
+    _p("post_fee", 0.2, "float", 0.001, 1e6,
        "money per post per 1% audience per 1,000 consumers",
-       doc="Fee of one billboard post, per percent of consumers in the audience."),
-    _p("engaged_posts", 1.0, "float", 0.0, 21.0, "posts per week",
-       doc="Posts per week of an engaged influencer."),
+       doc="Market rate of one post, per percent of consumers in the audience (any deal).",
+       source=UNGROUNDED),
+    _p("involvement_premium", 0.5, "float", 0.0, 10.0, "share of the post rate",
+       doc="Retainer an engaged deal pays on top of the post rate for the influencer's "
+           "time (briefings, feedback).",
+       source="assumed: half a post's rate for the time a relationship takes; not yet grounded"),
     _p("max_posts", 7.0, "float", 0.0, 21.0, "posts per week",
-       doc="Most posts per week a billboard deal can buy from one influencer."),
+       doc="Most posts per week any deal can buy from one influencer; money left over "
+           "recruits a candidate.",
+       source="one sponsored post a day"),
     _p("disclosure_billboard", 0.5, "float", 0.0, 1.0, "-",
        doc="Salience delta of a plain 'paid' disclosure."),
     _p("disclosure_engaged", 0.7, "float", 0.0, 1.0, "-",
        doc="Salience delta of a disclosure that explains the relationship."),
-    _p("feedback_gain", 0.003, "float", 0.0, 1.0, "per heard feedback",
-       doc="Quality gained toward 1 each time an influencer's feedback reaches design."),
+    _p("feedback_gain", 0.003, "float", 0.0, 1.0, "per adopted idea",
+       doc="Step of quality toward 1 (or toward 0 if the idea is wrong) when design acts "
+           "on an influencer's feedback.",
+       source=UNGROUNDED + "; the ablation table shows how much of the headline it carries"),
+    _p("feedback_accuracy", 0.75, "float", 0.0, 1.0, "probability",
+       doc="Chance that an idea from feedback improves the product; otherwise it worsens it.",
+       source="assumed: most outside suggestions help, a quarter mislead; not yet grounded"),
+    _p("design_capacity", 1.0, "float", 0.0, 100.0, "ideas per week",
+       doc="Feedback design can act on in a week; more is left unanswered.",
+       source="assumed: one outside suggestion a week; not yet grounded"),
+    _p("development_rate", 0.002, "float", 0.0, 0.1, "per week",
+       doc="The company's own product development: quality gained toward 1 each week.",
+       source="assumed: about 10 % of the gap to perfection closed per year, equal for every "
+              "company by default"),
     _p("pressure", 0.0, "float", 0.0, 1.0, "probability per week",
        doc="Shareholder pressure: chance per week of acting on a lagging return."),
     _p("horizon", 26, "int", 1, 520, "weeks",
        doc="Shareholders' horizon: the trailing window over which return is judged."),
     _p("return_target", 0.0, "float", -10.0, 10.0, "return on spend",
-       doc="Return on influence spend shareholders expect over the horizon."),
+       doc="Return on influence spend shareholders expect over the horizon: what they "
+           "believe a deal type the company has not tried would return."),
     _p("crisis_week", 0, "int", 0, 10_000, "week",
        doc="Week a product scandal hits (weeks count from 1; 0: no crisis)."),
     _p("crisis_severity", 0.3, "float", 0.0, 1.0, "quality units",
@@ -346,12 +402,14 @@ INFLUENCER_PARAMS: tuple[Param, ...] = (
     _p("answer_weight", 0.3, "float", 0.0, 5.0, "evidence per fact",
        doc="Trust the influencer gains in the company per fact or heard feedback "
            "(and loses per feedback left unanswered)."),
-    _p("audience_blame", 0.02, "float", 0.0, 5.0, "evidence per complaint",
-       doc="Trust lost in the company per follower who found a claim false."),
+    _p("audience_blame", 0.02, "float", 0.0, 5.0, "evidence per follower report",
+       doc="Trust lost in the company per follower who found a claim false, and gained per "
+           "follower who found it true.", source=UNGROUNDED),
     _p("knowledge_memory", 0.9, "float", 0.0, 0.999, "per week",
        doc="Share of product knowledge kept from one week to the next."),
     _p("feedback_rate", 0.5, "float", 0.0, 1.0, "per week",
-       doc="Chance per week that an engaged influencer sends product feedback."),
+       doc="Chance per week that an influencer with a feedback channel sends product feedback.",
+       source=UNGROUNDED),
 )
 
 # Per-influencer override keys (beyond INFLUENCER_PARAMS).
@@ -360,7 +418,8 @@ INFLUENCER_ROLE_PARAMS: tuple[Param, ...] = (
     _p("audience_share", 0.05, "float", 0.0005, 1.0, "share of consumers",
        doc="Audience as a share of consumers (overrides the generated size)."),
     _p("deal", "company", "choice", choices=("company", "billboard", "engaged"),
-       doc="Deal type of this influencer; 'company' takes the company's strategy."),
+       doc="Deal type of this influencer; 'company' takes the deal the company's strategy "
+           "offers."),
 )
 
 # --------------------------------------------------------------------------
@@ -669,10 +728,12 @@ def parameter_table() -> str:
                            (*INFLUENCER_PARAMS, *INFLUENCER_ROLE_PARAMS)),
                          ("Scheduled event (per event; a change also takes company parameters)",
                           EVENT_PARAMS)):
-        lines += [f"### {title}", "", "| name | default | allowed | unit | meaning |",
-                  "|---|---|---|---|---|"]
+        lines += [f"### {title}", "", "| name | default | allowed | unit | meaning | source |",
+                  "|---|---|---|---|---|---|"]
         for p in params:
             doc = p.doc.replace("|", "\\|")
-            lines.append(f"| `{p.name}` | `{p.default}` | {p.allowed()} | {p.unit} | {doc} |")
+            source = p.source.replace("|", "\\|") or "-"
+            lines.append(f"| `{p.name}` | `{p.default}` | {p.allowed()} | {p.unit} | {doc} "
+                         f"| {source} |")
         lines.append("")
     return "\n".join(lines)

@@ -240,6 +240,7 @@ def engagement_by_audience(*, seeds: Sequence[int] = SEEDS,
     seed_of, strategy_of, followers, rates, per_seed = [], [], [], [], []
     for seed in seeds:
         model = InfluenceModel(rng=seed, consumers=consumers, influencers_per_company=15,
+                               candidates_per_company=0,
                                audience_min_share=0.002, audience_max_share=0.4)
         pop = model.population
         likes = np.zeros(len(model.influencers))

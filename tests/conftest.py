@@ -14,7 +14,8 @@ import pytest
 from simulation.consumers import ConsumerPopulation, WeekOutcome
 
 #: Float state of a ConsumerPopulation, compared to rounding (rtol = atol = 1e-12).
-FLOAT_STATE = ("brand_r", "brand_s", "last_claim", "persuasion", "care", "cred_r", "cred_s")
+FLOAT_STATE = ("brand_r", "brand_s", "last_claim", "last_responsibility", "persuasion", "care",
+               "cred_r", "cred_s")
 #: Integer and boolean state, compared exactly.
 EXACT_STATE = ("aware", "last_source", "purchases", "last_experience", "following")
 
@@ -37,7 +38,7 @@ def same_population(a: ConsumerPopulation, b: ConsumerPopulation, where: str = "
 
 def same_outcome(a: WeekOutcome, b: WeekOutcome, where: str = "") -> None:
     """Assert that two week outcomes are identical (they are all counts)."""
-    for name in ("impressions", "likes", "complaints", "sales"):
+    for name in ("impressions", "likes", "complaints", "praises", "sales", "attributed"):
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name),
                                       err_msg=f"{where}: {name}")
     assert int(a.recognised) == int(b.recognised), f"{where}: recognised"

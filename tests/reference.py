@@ -82,14 +82,16 @@ def persuasion_discount(pi: float, recognised: bool, p: dict) -> float:
 
 
 def explanation_factor(post: Post, p: dict) -> float:
-    """Weight factor of a message: 1 + explained_bonus if the disclosure explains the deal."""
-    return 1.0 + p["explained_bonus"] if post.explained else 1.0
+    """Weight factor of a message: 1 + explained_bonus x (share of the disclosure that
+    explains the relationship)."""
+    return 1.0 + p["explained_bonus"] * post.explained
 
 
-def backfires(post: Post, pi: float, recognised: bool, p: dict) -> bool:
-    """Reactance: a *scripted* message, *recognised* as paid by a consumer whose
-    persuasion knowledge is strictly above ``reactance_threshold``, backfires."""
-    return post.scripted and recognised and pi > p["reactance_threshold"]
+def backfire_share(post: Post, pi: float, recognised: bool, p: dict) -> float:
+    """Reactance: a message *recognised* as paid by a consumer whose persuasion
+    knowledge is strictly above ``reactance_threshold`` backfires in proportion
+    to its scripted share (0 for the influencer's own words, 1 for a script)."""
+    return post.script if recognised and pi > p["reactance_threshold"] else 0.0
 
 
 def reactance_evidence(pi: float, p: dict) -> float:
@@ -111,15 +113,16 @@ def evaluate_message(pop: ConsumerPopulation, post: Post, entry: int, draws: Wee
     * recognition as paid with P = 1 - (1 - delta)(1 - pi);
     * a like with probability like_rate x credibility (credibility = expected
       trust in the influencer from this follow entry's evidence);
-    * if the message backfires (see :func:`backfires`), the brand and the
-      influencer each get :func:`reactance_evidence` *against*, and nothing for;
-    * otherwise the brand gets message_weight x credibility x discount x
-      explanation x claim *for* (the credibility discount of Josang's
-      trust transitivity, scaled by the quality claimed), and the influencer
-      gets credibility_weight x discount x explanation *for*;
-    * either way the consumer is now aware of the brand, remembers the claim
-      and who made it (this entry), and, if they recognised the message as
-      paid, learns: pi += pk_learning x (1 - pi);
+    * the share b of the message that backfires (see :func:`backfire_share`)
+      gives the brand and the influencer each b x :func:`reactance_evidence`
+      *against*;
+    * the rest, 1 - b, gives the brand (1 - b) x message_weight x credibility
+      x discount x explanation x claim *for* (the credibility discount of
+      Josang's trust transitivity, scaled by the quality claimed), and the
+      influencer (1 - b) x credibility_weight x discount x explanation *for*;
+    * the consumer is now aware of the brand, remembers the quality and
+      responsibility claimed and who made them (this entry), and, if they
+      recognised the message as paid, learns: pi += pk_learning x (1 - pi);
     * a follower whose credibility in the influencer has now fallen below
       ``unfollow_threshold`` stops following.
 
@@ -134,16 +137,18 @@ def evaluate_message(pop: ConsumerPopulation, post: Post, entry: int, draws: Wee
     liked = likes_post(cred, float(draws.like[entry]), p)
     discount = persuasion_discount(pi, recognised, p)
     explained = explanation_factor(post, p)
-    if backfires(post, pi, recognised, p):
-        react = reactance_evidence(pi, p)
-        pop.brand_s[c, i] += react
-        pop.cred_s[entry] += react
+    back = backfire_share(post, pi, recognised, p)
+    react = reactance_evidence(pi, p) * back
+    push = 1.0 - back
+    pop.brand_r[c, i] += push * p["message_weight"] * cred * discount * explained * post.claim
+    pop.brand_s[c, i] += react
+    pop.cred_r[entry] += push * p["credibility_weight"] * discount * explained
+    pop.cred_s[entry] += react
+    if back > 0:
         tally["backfire"] += 1
-    else:
-        pop.brand_r[c, i] += p["message_weight"] * cred * discount * explained * post.claim
-        pop.cred_r[entry] += p["credibility_weight"] * discount * explained
     pop.aware[c, i] = True
     pop.last_claim[c, i] = post.claim
+    pop.last_responsibility[c, i] = post.responsibility_claim
     pop.last_source[c, i] = entry
     if recognised:
         pop.persuasion[i] = pi + p["pk_learning"] * (1.0 - pi)
@@ -257,15 +262,16 @@ def promise_kept(experienced: float, claim: float, p: dict) -> bool:
 
 
 def experience(pop: ConsumerPopulation, i: int, c: int, market: Market, draws: WeekDraws,
-               p: dict, complaints: np.ndarray, tally: Counter) -> int:
+               p: dict, reports: dict[str, np.ndarray], tally: Counter) -> int:
     """Consumer ``i`` bought from ``c`` and compares what they got with the last claim.
 
     Experienced quality = true quality + experience_noise x (standard normal draw).
     A kept promise is experience_weight evidence *for* the brand and
     influencer_blame *for* the influencer who made the claim; a broken one is
     kappa x experience_weight *against* the brand and kappa x influencer_blame
-    *against* that influencer (trust asymmetry), and counts one complaint for
-    the influencer. Influencers are only judged when one made the claim.
+    *against* that influencer (trust asymmetry). The influencer who made the
+    claim gets a report, a complaint or a praise, and the sale is attributed
+    to them (last touch). Influencers are only judged when one made the claim.
     The buyer is aware of the brand, one purchase richer, and remembers the
     outcome (+1 kept, -1 broken).
 
@@ -285,18 +291,58 @@ def experience(pop: ConsumerPopulation, i: int, c: int, market: Market, draws: W
         pop.brand_s[c, i] += kappa * w
     source = int(pop.last_source[c, i])
     if source != NO_SOURCE:
-        if kept:
-            pop.cred_r[source] += p["influencer_blame"]
-        else:
-            pop.cred_s[source] += kappa * p["influencer_blame"]
-            complaints[influencer_of_entry(pop, source)] += 1
-            tally["complaint"] += 1
+        owner = influencer_of_entry(pop, source)
+        reports["attributed"][owner] += 1
+        judge_influencer(pop, source, owner, kept, p, reports, tally)
     pop.aware[c, i] = True
     pop.purchases[c, i] += 1
     outcome = 1 if kept else -1
     pop.last_experience[c, i] = outcome
     tally["kept" if kept else "broken"] += 1
     return outcome
+
+
+def judge_influencer(pop: ConsumerPopulation, source: int, owner: int, kept: bool, p: dict,
+                     reports: dict[str, np.ndarray], tally: Counter) -> None:
+    """A claim from follow entry ``source`` (influencer ``owner``) was checked.
+
+    Kept: influencer_blame *for* the influencer's credibility and a praise;
+    broken: kappa x influencer_blame *against* it and a complaint.
+    """
+    if kept:
+        pop.cred_r[source] += p["influencer_blame"]
+        reports["praises"][owner] += 1
+    else:
+        pop.cred_s[source] += p["asymmetry"] * p["influencer_blame"]
+        reports["complaints"][owner] += 1
+        tally["complaint"] += 1
+
+
+def press(pop: ConsumerPopulation, c: int, market: Market, p: dict,
+          reports: dict[str, np.ndarray], tally: Counter) -> None:
+    """Step 4: the press reports company ``c``'s true responsibility.
+
+    Every consumer who was told a responsibility claim about ``c`` (not NaN)
+    compares it with the truth: kept if truth >= claim - claim_tolerance.
+    Kept: experience_weight *for* the brand; broken: kappa x experience_weight
+    *against* it; the influencer who made the claim is judged as after an
+    experience (:func:`judge_influencer`), without a sale.
+    """
+    truth = float(market.responsibility[c])
+    for i in range(pop.n):
+        claim = float(pop.last_responsibility[c, i])
+        if math.isnan(claim):
+            continue
+        kept = truth >= claim - p["claim_tolerance"]
+        if kept:
+            pop.brand_r[c, i] += p["experience_weight"]
+        else:
+            pop.brand_s[c, i] += p["asymmetry"] * p["experience_weight"]
+        tally["press_kept" if kept else "press_broken"] += 1
+        source = int(pop.last_source[c, i])
+        if source != NO_SOURCE:
+            judge_influencer(pop, source, influencer_of_entry(pop, source), kept, p,
+                             reports, tally)
 
 
 def influencer_of_entry(pop: ConsumerPopulation, entry: int) -> int:
@@ -308,11 +354,11 @@ def influencer_of_entry(pop: ConsumerPopulation, entry: int) -> int:
 
 
 # --------------------------------------------------------------------------
-# Step 4: word of mouth
+# Step 5: word of mouth
 # --------------------------------------------------------------------------
 def word_of_mouth(pop: ConsumerPopulation, fresh: dict[tuple[int, int], int],
                   draws: WeekDraws, p: dict, tally: Counter) -> None:
-    """Step 4: consumers with a fresh experience may tell every friend.
+    """Step 5: consumers with a fresh experience may tell every friend.
 
     A consumer with at least one fresh experience talks this week with
     probability ``word_of_mouth`` (one draw per consumer); a talker tells each
@@ -368,12 +414,13 @@ def story_heard_probability(stories: int, listening: float) -> float:
 
 
 # --------------------------------------------------------------------------
-# Step 5: forgetting and maturation
+# Step 6: forgetting and maturation
 # --------------------------------------------------------------------------
 def forget_and_mature(pop: ConsumerPopulation, p: dict) -> None:
-    """Step 5: every piece of evidence keeps the share ``forgetting`` (lambda) of itself,
-    brand and credibility evidence alike, followed or not; and every consumer's
-    persuasion knowledge creeps toward 1: pi += pk_drift x (1 - pi)."""
+    """Step 6: every piece of evidence keeps the share ``forgetting`` (lambda) of itself,
+    brand and credibility evidence alike, followed or not; every consumer's
+    persuasion knowledge creeps toward 1: pi += pk_drift x (1 - pi), and so
+    does their care for responsible products: nu += care_drift x (1 - nu)."""
     keep = p["forgetting"]
     for c in range(pop.brand_r.shape[0]):
         for i in range(pop.n):
@@ -385,6 +432,8 @@ def forget_and_mature(pop: ConsumerPopulation, p: dict) -> None:
     for i in range(pop.n):
         pi = float(pop.persuasion[i])
         pop.persuasion[i] = pi + p["pk_drift"] * (1.0 - pi)
+        nu = float(pop.care[i])
+        pop.care[i] = nu + p["care_drift"] * (1.0 - nu)
 
 
 # --------------------------------------------------------------------------
@@ -396,15 +445,17 @@ def reference_week(pop: ConsumerPopulation, posts: Sequence[Post], market: Marke
 
     Same contract as :meth:`ConsumerPopulation.week`: mutates ``pop`` in place
     and returns the week's :class:`WeekOutcome`. Order: exposure (influencer
-    by influencer, in index order), purchase, experience, word of mouth,
-    forgetting and maturation; each step sees what the previous one left.
+    by influencer, in index order), purchase, experience, the press on the
+    companies under scrutiny (in index order), word of mouth, forgetting and
+    maturation; each step sees what the previous one left.
     """
     tally = Counter() if tally is None else tally
     n_inf = pop.follows.shape[0]
     n_comp = pop.brand_r.shape[0]
     impressions = np.zeros(n_inf, dtype=np.int64)
     likes = np.zeros(n_inf, dtype=np.int64)
-    complaints = np.zeros(n_inf, dtype=np.int64)
+    reports = {key: np.zeros(n_inf, dtype=np.int64)
+               for key in ("complaints", "praises", "attributed")}
     recognised = 0
     for post in sorted(posts, key=lambda x: x.influencer):
         seen, liked, rec = expose(pop, post, draws, p, tally)
@@ -416,11 +467,16 @@ def reference_week(pop: ConsumerPopulation, posts: Sequence[Post], market: Marke
     sales = np.zeros(n_comp, dtype=np.int64)
     for i, c in enumerate(buyers):
         if c >= 0:
-            fresh[(c, i)] = experience(pop, i, c, market, draws, p, complaints, tally)
+            fresh[(c, i)] = experience(pop, i, c, market, draws, p, reports, tally)
             sales[c] += 1
+    if market.scrutinised is not None:
+        for c in range(n_comp):
+            if market.scrutinised[c]:
+                press(pop, c, market, p, reports, tally)
     word_of_mouth(pop, fresh, draws, p, tally)
     forget_and_mature(pop, p)
-    return WeekOutcome(impressions, likes, complaints, sales, recognised)
+    return WeekOutcome(impressions, likes, reports["complaints"], reports["praises"], sales,
+                       reports["attributed"], recognised)
 
 
 def reference_crisis_news(pop: ConsumerPopulation, company: int, candid_entries: np.ndarray,

@@ -135,9 +135,9 @@ def test_set_influencer_roles_replaces_generated_audiences(runner, tmp_path):
     out = tmp_path / "o"
     result = invoke(runner, "run", *SMALL, "--quiet", "--out", str(out),
                     "--set", "influencers[0].audience_share=0.05",
-                    "--set", "influencers[1].company=1")
+                    "--set", "influencers[1].company=1", "--set", "candidates_per_company=0")
     assert result.exit_code == 0, result.stderr
-    assert "2 influencers" in result.stdout.splitlines()[1]
+    assert "2 influencers recruited (0 candidates left)" in result.stdout.splitlines()[1]
     roles = _strict_json(out / "run.json")["parameters"]["influencers"]
     assert [r["company"] for r in roles] == [0, 1]
     assert roles[0]["audience_share"] == 0.05

@@ -57,11 +57,12 @@ def market(quality: float = 0.6, companies: int = 1) -> Market:
                   price=np.ones(companies))
 
 
-def post(*, influencer: int = 0, company: int = 0, claim: float = 0.6, scripted: bool = True,
-         explained: bool = False, salience: float = 0.5, engagement: float = 1.0,
-         posts: float = 1.0) -> Post:
+def post(*, influencer: int = 0, company: int = 0, claim: float = 0.6, script: float = 1.0,
+         explained: float = 0.0, salience: float = 0.5, engagement: float = 1.0,
+         posts: float = 1.0, responsibility_claim: float = float("nan")) -> Post:
     return Post(influencer=influencer, company=company, posts=posts, engagement=engagement,
-                claim=claim, scripted=scripted, explained=explained, salience=salience)
+                claim=claim, script=script, explained=explained, salience=salience,
+                responsibility_claim=responsibility_claim)
 
 
 # ------------------------------------------------------------ recognition
@@ -72,7 +73,7 @@ def test_recognition_frequency_matches_formula(delta: float, pi: float) -> None:
     n = 20_000
     pop = population(n, [list(range(n))], persuasion=pi)
     draws = draw_week(np.random.default_rng(0), n, pop.follow_count)
-    out = pop.week([post(salience=delta, scripted=False)], market(), draws, P)
+    out = pop.week([post(salience=delta, script=0.0)], market(), draws, P)
     expected = 1 - (1 - delta) * (1 - pi)
     se = math.sqrt(expected * (1 - expected) / n)
     assert out.impressions[0] == n, "engagement 1: everyone attends"
@@ -96,7 +97,7 @@ def test_recognised_script_backfires_on_a_wary_consumer() -> None:
     pi, thr = 0.9, P["reactance_threshold"]
     pop = population(1, [[0]], persuasion=pi)
     draws = quiet_draws(pop, recognise=np.zeros(1))
-    pop.week([post(scripted=True, salience=1.0)], market(), draws, P)
+    pop.week([post(script=1.0, salience=1.0)], market(), draws, P)
     react = P["reactance_weight"] * (pi - thr) / (1 - thr)
     assert pop.brand_r[0, 0] == 0.0, "a backfiring message brings no positive evidence"
     assert pop.brand_s[0, 0] == pytest.approx(react * KEEP)
@@ -112,19 +113,36 @@ def test_recognised_script_backfires_on_a_wary_consumer() -> None:
 def test_no_backfire_otherwise(pi: float, scripted: bool, recognised: bool) -> None:
     pop = population(1, [[0]], persuasion=pi)
     draws = quiet_draws(pop, recognise=np.zeros(1) if recognised else np.ones(1))
-    pop.week([post(scripted=scripted, salience=1.0 if recognised else 0.0)], market(),
+    pop.week([post(script=float(scripted), salience=1.0 if recognised else 0.0)], market(),
              draws, P)
     assert pop.brand_s[0, 0] == 0.0 and pop.cred_s[0] == 0.0
     assert pop.brand_r[0, 0] > 0.0 and pop.cred_r[0] > 0.0
+
+
+@pytest.mark.parametrize("script", [0.25, 0.5, 0.75])
+def test_reactance_scales_with_the_scripted_share(script: float) -> None:
+    """No rule knows the deal: a post half in a script backfires half as much, and
+    the other half of it still counts, on brand and influencer alike."""
+    pi, thr = 0.9, P["reactance_threshold"]
+    full, own, mixed = (population(1, [[0]], persuasion=pi) for _ in range(3))
+    for pop, share in ((full, 1.0), (own, 0.0), (mixed, script)):
+        pop.week([post(script=share, salience=1.0)], market(),
+                 quiet_draws(pop, recognise=np.zeros(1)), P)
+    assert mixed.brand_s[0, 0] == pytest.approx(script * full.brand_s[0, 0])
+    assert mixed.brand_r[0, 0] == pytest.approx((1 - script) * own.brand_r[0, 0])
+    assert mixed.cred_s[0] == pytest.approx(script * full.cred_s[0])
+    assert mixed.cred_r[0] == pytest.approx((1 - script) * own.cred_r[0])
+    assert full.brand_s[0, 0] == pytest.approx(
+        P["reactance_weight"] * (pi - thr) / (1 - thr) * KEEP)
 
 
 def test_recognition_discounts_a_message() -> None:
     """A message recognised as paid keeps only 1 - pk_discount * pi of its weight."""
     pi = 0.4
     plain = population(1, [[0]], persuasion=pi)
-    plain.week([post(scripted=False, salience=0.0)], market(), quiet_draws(plain), P)
+    plain.week([post(script=0.0, salience=0.0)], market(), quiet_draws(plain), P)
     seen = population(1, [[0]], persuasion=pi)
-    seen.week([post(scripted=False, salience=1.0)], market(),
+    seen.week([post(script=0.0, salience=1.0)], market(),
               quiet_draws(seen, recognise=np.zeros(1)), P)
     assert seen.brand_r[0, 0] == pytest.approx(plain.brand_r[0, 0] * (1 - P["pk_discount"] * pi))
 
@@ -135,7 +153,7 @@ def test_explained_posts_weigh_more() -> None:
     results = {}
     for explained in (False, True):
         pop = population(1, [[0]], persuasion=0.0)
-        pop.week([post(scripted=False, explained=explained, salience=0.0, claim=0.8)],
+        pop.week([post(script=0.0, explained=explained, salience=0.0, claim=0.8)],
                  market(), quiet_draws(pop), P)
         results[explained] = (pop.brand_r[0, 0], pop.cred_r[0])
     base = P["message_weight"] * 0.5 * 0.8 * KEEP  # weight * credibility * claim
@@ -149,7 +167,7 @@ def _buy_after_claim(claim: float, quality: float, kappa: float) -> tuple:
     p = {**P, "asymmetry": kappa, "experience_noise": 0.0}
     pop = population(1, [[0]], persuasion=0.0)
     draws = quiet_draws(pop, in_market=np.zeros(1))
-    out = pop.week([post(scripted=False, salience=0.0, claim=claim)], market(quality), draws, p)
+    out = pop.week([post(script=0.0, salience=0.0, claim=claim)], market(quality), draws, p)
     return pop, out
 
 
@@ -310,9 +328,9 @@ def test_forgetting_shrinks_every_evidence_count() -> None:
 def test_unfollowing_when_credibility_collapses() -> None:
     pop = population(3, [[0, 1, 2]], persuasion=0.0)
     pop.cred_s[1] = 20.0  # credibility 1/22, below the 0.3 threshold
-    pop.week([post(scripted=False, salience=0.0)], market(), quiet_draws(pop), P)
+    pop.week([post(script=0.0, salience=0.0)], market(), quiet_draws(pop), P)
     assert pop.following.tolist() == [True, False, True]
-    out = pop.week([post(scripted=False, salience=0.0)], market(), quiet_draws(pop), P)
+    out = pop.week([post(script=0.0, salience=0.0)], market(), quiet_draws(pop), P)
     assert out.impressions[0] == 2, "a former follower no longer sees the posts"
 
 

@@ -99,21 +99,30 @@ def model() -> InfluenceModel:
 
 def test_roles_follow_companies(model: InfluenceModel) -> None:
     per = model.params["influencers_per_company"]
-    assert len(model.influencers) == per * len(model.companies)
+    pool = model.params["candidates_per_company"]
+    assert len(model.influencers) == (per + pool) * len(model.companies)
     for company in model.companies:
-        assert len(company.influencers) == per
-        assert all(i.deal == company.strategy for i in company.influencers)
+        assert len(company.influencers) == per and len(company.candidates) == pool
+        assert all(i.deal == company.strategy and i.status == "partner"
+                   for i in company.influencers)
+        assert all(not i.alive and i.status == "candidate" for i in company.candidates)
+    # every company gets the same audience sizes, partners and candidates alike
+    first, second = model.companies
+    assert [i.audience_share for i in first.influencers] == \
+        [i.audience_share for i in second.influencers]
+    assert [i.audience_share for i in first.candidates] == \
+        [i.audience_share for i in second.candidates]
 
 
 def test_review_churns_below_threshold_and_logs(model: InfluenceModel) -> None:
     inf = model.influencers[0]
     inf.trust_s = 10.0  # expected trust 1/12, below the 0.35 threshold
-    inf.review(0)
+    inf.review(0, 0)
     assert not inf.alive
     assert model.events[-1]["kind"] == "churn"
     assert model.events[-1]["company"] == inf.company.name
     tenure = inf.tenure
-    inf.review(0)
+    inf.review(0, 0)
     assert inf.tenure == tenure, "a former partner no longer counts weeks"
     assert inf.step() is None, "a former partner no longer posts"
     assert inf not in inf.company.alive()
@@ -122,7 +131,7 @@ def test_review_churns_below_threshold_and_logs(model: InfluenceModel) -> None:
 def test_review_keeps_a_trusting_influencer(model: InfluenceModel) -> None:
     inf = model.influencers[1]
     inf.trust_r = 10.0
-    inf.review(0)
+    inf.review(0, 0)
     assert inf.alive and inf.tenure == 1
     assert not [e for e in model.events if e["kind"] == "churn"]
 
@@ -131,10 +140,21 @@ def test_complaints_cost_trust_then_forgetting(model: InfluenceModel) -> None:
     inf = model.influencers[1]
     blame = inf.settings["audience_blame"]
     keep = model.params["forgetting"]
-    inf.review(7)
+    inf.review(7, 0)
     assert inf.complaints == 7
     assert inf.trust_s == pytest.approx(7 * blame * keep)
     assert inf.trust_in_company < 0.5
+
+
+def test_praise_builds_trust_as_complaints_cost_it(model: InfluenceModel) -> None:
+    """Two-sided: a follower who found the claim true is evidence for the company,
+    with the same weight as one who found it false is evidence against."""
+    praised, blamed = model.influencers[0], model.influencers[1]
+    praised.review(0, 7)
+    blamed.review(7, 0)
+    assert praised.praises == 7
+    assert praised.trust_r == pytest.approx(blamed.trust_s)
+    assert praised.trust_in_company > 0.5 > blamed.trust_in_company
 
 
 def test_learn_is_a_moving_average_and_builds_trust(model: InfluenceModel) -> None:
@@ -173,20 +193,20 @@ def test_claims(model: InfluenceModel) -> None:
 
 def test_posts_carry_the_deal(model: InfluenceModel) -> None:
     model.step()
-    for inf in model.influencers:
+    for inf in (i for i in model.influencers if i.alive):
         post = inf.step()
         s = inf.company.settings
         assert post is not None
         assert post.influencer == inf.row and post.company == inf.company.index
         assert post.engagement == inf.engagement
+        assert 0 < post.posts <= s["max_posts"]
         if inf.deal == "engaged":
-            assert not post.scripted and post.explained
+            assert post.script == 0.0 and post.explained == 1.0
             assert post.salience == s["disclosure_engaged"]
-            assert post.posts == s["engaged_posts"]
         else:
-            assert post.scripted and not post.explained
+            assert post.script == 1.0 and post.explained == 0.0
             assert post.salience == s["disclosure_billboard"]
-            assert 0 < post.posts <= s["max_posts"]
+        assert post.responsibility_claim == pytest.approx(inf.responsibility_claim())
 
 
 def test_engagement_of_agents_follows_their_audience(model: InfluenceModel) -> None:

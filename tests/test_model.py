@@ -169,10 +169,12 @@ def test_billboard_leads_on_impressions_early(default_runs) -> None:
     assert (billboard > engaged).all()
 
 
-def test_engaged_company_ends_with_more_trust(default_runs) -> None:
-    """After three years the engaged company is trusted more: one-sided paired t-test of
-    trust_mean at week 156 over replicates, p < 0.01."""
-    billboard, engaged = _paired(
-        default_runs, lambda f: f.loc[f["step"] == WEEKS, "trust_mean"].item())
-    assert stats.ttest_rel(engaged, billboard, alternative="greater").pvalue < 0.01
-    assert engaged.mean() > billboard.mean()
+def test_the_two_default_companies_spend_the_same(default_runs) -> None:
+    """The headline comparison is made at equal realised spend: both companies spend
+    their whole budget every week (the run reports what it could not spend). Which
+    one ends with more trust is a result, in docs/validation.md, not a test."""
+    for frame in default_runs:
+        spend = frame[frame["step"] > 0].groupby("company")["spend"].sum()
+        assert spend["Billboard Co"] == pytest.approx(spend["Engaged Co"], rel=0.02)
+        assert (frame.loc[frame["step"] > 0, "unspent"] == 0).all()
+

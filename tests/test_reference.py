@@ -42,7 +42,7 @@ class World:
 
     pop: ConsumerPopulation
     company_of: np.ndarray   # (influencers,) partner company
-    billboard: np.ndarray    # (influencers,) scripted billboard deal, else engaged
+    billboard: np.ndarray    # (influencers,) scripted billboard deal, else the influencer's words
     quality: np.ndarray      # (companies,) true quality
     responsibility: np.ndarray
     price: np.ndarray
@@ -80,21 +80,28 @@ def build_world(seed: int, network: str, *, n: int = 120, companies: int = 3,
 
 
 def weekly_posts(world: World, rng: np.random.Generator) -> list[Post]:
-    """This week's posts: most influencers post; billboards overstate, engaged ones don't."""
+    """This week's posts: most influencers post; scripts overstate, own words don't.
+
+    Influencer 4 (an engaged one) speaks half in a script, half in its own
+    words, with a half-explained disclosure, so fractional inputs are compared too.
+    """
     posts = []
     for k, company in enumerate(world.company_of):
         if rng.random() < 0.15:
             continue
         q = float(world.quality[company])
+        r = float(world.responsibility[company])
         if world.billboard[k]:
             posts.append(Post(influencer=k, company=int(company),
                               posts=float(rng.integers(1, 8)), engagement=0.25,
-                              claim=min(1.0, q + 0.25), scripted=True, explained=False,
-                              salience=0.5))
+                              claim=min(1.0, q + 0.25), script=1.0, explained=0.0,
+                              salience=0.5, responsibility_claim=min(1.0, r + 0.2)))
         else:
+            mixed = 0.5 if k == 4 else 0.0
             posts.append(Post(influencer=k, company=int(company), posts=1.0 + rng.random(),
                               engagement=0.4, claim=float(np.clip(q + rng.normal(0, 0.05), 0, 1)),
-                              scripted=False, explained=True, salience=0.7))
+                              script=mixed, explained=1.0 - mixed, salience=0.7,
+                              responsibility_claim=r))
     rng.shuffle(posts)  # the kernel and the reference must both sort by influencer
     return posts
 
@@ -127,7 +134,10 @@ def run_side_by_side(seed: int, network: str, params: dict, weeks: int = 24) -> 
         quality = world.quality.copy()
         if 9 <= week <= 14:
             quality[-1] -= 0.3
-        market = Market(quality=quality, responsibility=world.responsibility, price=world.price)
+        # The press looks at one company every fourth week.
+        scrutinised = np.arange(quality.size) == (week // 4) % quality.size
+        market = Market(quality=quality, responsibility=world.responsibility, price=world.price,
+                        scrutinised=scrutinised if week % 4 == 0 else None)
         draws = draw_week(rng, kernel.n, kernel.follow_count)
         got = kernel.week(posts, market, draws, p)
         want = reference_week(oracle, posts, market, draws, p, tally=tally)
@@ -151,7 +161,7 @@ def test_kernel_matches_reference_week_by_week(seed: int, network: str) -> None:
     # Every mechanism fired, so agreement on it means something.
     for event in ("impression", "recognised", "backfire", "unfollow", "purchase", "kept",
                   "broken", "complaint", "untold_buyer", "story", "crisis_hit", "buffered",
-                  "never_told"):
+                  "never_told", "press_kept", "press_broken"):
         assert tally[event] > 0, f"{event} never happened: {dict(tally)}"
     assert tally["maturing"] == 120  # everyone's persuasion knowledge rose
 
@@ -203,7 +213,7 @@ def test_hand_computed_week_for_one_wary_follower() -> None:
     follows = sp.csr_matrix(np.ones((1, 1), dtype=np.float32))
     p = resolve({"pk_learning": 0.05})
     post = Post(influencer=0, company=0, posts=3.0, engagement=0.5, claim=0.9,
-                scripted=True, explained=False, salience=0.5)
+                script=1.0, explained=0.0, salience=0.5, responsibility_claim=0.5)
     market = Market(quality=np.array([0.6]), responsibility=np.array([0.5]),
                     price=np.array([1.0]))
     draws = draw_week(np.random.default_rng(0), 1, 1)
@@ -231,6 +241,8 @@ def test_hand_computed_week_for_one_wary_follower() -> None:
         ("recognition_probability", lambda f: lambda delta, pi: f(delta, 0.0)),
         ("promise_kept", lambda f: lambda got, claim, p: f(got + 0.02, claim, p)),
         ("forget_and_mature", lambda f: lambda pop, p: f(pop, {**p, "pk_drift": 0.0})),
+        ("backfire_share", lambda f: lambda post, pi, rec, p: f(post, pi, rec, p) * 0.999),
+        ("press", lambda f: lambda pop, c, market, p, reports, tally: None),
     ],
     ids=lambda m: m[0],
 )

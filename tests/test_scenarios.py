@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import textwrap
 from pathlib import Path
@@ -292,7 +293,10 @@ NUMERIC = [p for p in parameters.WORLD_PARAMS if p.kind in ("int", "float")]
 def test_property_any_bad_world_value_is_named(tmp_path: Path, param, data) -> None:
     """Out of range, or of the wrong TOML type: always the parameter's own line."""
     bad = data.draw(st.one_of(
-        st.text(min_size=1, max_size=5).map(repr),          # a string
+        # a string, written as a valid TOML basic string (JSON's escapes are TOML's)
+        st.text(st.characters(max_codepoint=0xFFFF, blacklist_categories=("Cs",)),
+                min_size=1, max_size=5)
+        .map(json.dumps),
         st.booleans().map(lambda b: "true" if b else "false"),  # a boolean
         *([st.floats(min_value=param.high + 1e-6, max_value=param.high * 10 + 10,
                      allow_nan=False).map(repr)] if param.high is not None
