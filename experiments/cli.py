@@ -69,15 +69,20 @@ class ProgressLine:
 @click.option("--dask-local", type=_Integer(1), default=None, metavar="N",
               help="Start a Dask LocalCluster of N worker processes and use it.")
 @click.option("--retry-failed", is_flag=True, help="Run again the runs recorded as failed.")
+@click.option("--rerun-changed", is_flag=True,
+              help="Resume a folder made under other code or another spec or configuration: "
+                   "redo the runs that changed, keep the others.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress line.")
 def sweep(spec_file: Path, out: Path, workers: int | None, scheduler: str | None,
-          dask_local: int | None, retry_failed: bool, quiet: bool) -> None:
+          dask_local: int | None, retry_failed: bool, rerun_changed: bool, quiet: bool) -> None:
     """Run every run of an experiment SPEC into --out, skipping runs already there.
 
     Interrupt it at any moment and run the same command again: finished
     runs are kept, the rest are run, and the folder ends as if never
-    interrupted. A failing run is recorded (see `influence results`) and the
-    sweep goes on; exit status 1 when some runs failed.
+    interrupted. A run file that is missing, truncated or not as written is
+    run again. A folder made under other code, or by another spec, is refused
+    unless --rerun-changed. A failing run is recorded (see `influence results`)
+    and the sweep goes on; exit status 1 when some runs failed.
     """
     from .executors import DaskExecutor, LocalPool, run_sweep
     from .spec import SpecError, load
@@ -95,7 +100,8 @@ def sweep(spec_file: Path, out: Path, workers: int | None, scheduler: str | None
     runs = spec.runs()
     store = Store(out)
     try:
-        store.open_for(spec, runs, spec_text=spec_file.read_text(encoding="utf-8"))
+        store.open_for(spec, runs, spec_text=spec_file.read_text(encoding="utf-8"),
+                       rerun_changed=rerun_changed)
     except StoreError as error:
         raise _fail(str(error)) from None
     except OSError as error:
@@ -175,6 +181,11 @@ def results(folder: Path, export: Path | None, errors: bool) -> None:
         click.echo(f"{name.ljust(width)}  {total:>6} {d:>6} {f:>6} {m:>7}")
     click.echo(f"{'total'.ljust(width)}  {len(planned):>6} {len(done):>6} {len(failed):>6} "
                f"{len(missing):>7}")
+    corrupt = store.corrupt()
+    if corrupt:
+        click.echo(f"{len(corrupt)} run file(s) no longer as the sweep wrote them (missing, "
+                   f"truncated or changed), e.g. {sorted(corrupt)[0]}: counted as missing; "
+                   "resuming the sweep runs them again")
     shown = list(failed.items()) if errors else list(failed.items())[:5]
     for run_id, record in shown:
         click.echo(f"failed {run_id} (seed {record.get('seed')}): {record.get('error')}")

@@ -40,7 +40,7 @@ import numpy as np
 import pyarrow as pa
 
 from .spec import SUMMARY_METRICS
-from .storage import Store, parquet_bytes
+from .storage import RunFileError, Store, parquet_bytes
 
 if TYPE_CHECKING:
     from .spec import Run
@@ -301,7 +301,11 @@ class SweepReport:
 def run_sweep(runs: Sequence[Run], store: Store, executor: LocalPool | DaskExecutor, *,
               function: RunFunction = execute, progress: Progress | None = None,
               retry_failed: bool = False) -> SweepReport:
-    """Run every run not yet on disk and store each outcome as it arrives.
+    """Run every run not done yet and store each outcome as it arrives.
+
+    A run is done when its file is on disk as the sweep wrote it (see
+    :mod:`experiments.storage`): a missing, truncated or changed file is run
+    again. Bytes that are not the run's file are recorded as its failure.
 
     Args:
         runs: The plan (:meth:`~experiments.spec.Spec.runs`).
@@ -324,20 +328,28 @@ def run_sweep(runs: Sequence[Run], store: Store, executor: LocalPool | DaskExecu
     run_seconds = 0.0
     if progress is not None:
         progress(0, 0, len(todo))
-    for outcome in executor.map(function, todo) if todo else ():
-        run_seconds += outcome.seconds
-        if outcome.data is not None:
-            store.write_run(outcome.run_id, outcome.data)
-            done += 1
-        else:
+    try:
+        for outcome in executor.map(function, todo) if todo else ():
+            run_seconds += outcome.seconds
             run = by_id[outcome.run_id]
-            store.write_failure(outcome.run_id, {
-                "id": run.run_id, "experiment": run.experiment, "point": run.point,
-                "replicate": run.replicate, "seed": run.seed, "values": run.values,
-                "error": outcome.error, "traceback": outcome.trace})
-            failed += 1
-        if progress is not None:
-            progress(done + failed, failed, len(todo))
+            error, trace = outcome.error, outcome.trace
+            if outcome.data is not None:
+                try:
+                    store.write_run(run, outcome.data)
+                except RunFileError as problem:  # checked before it counts: recorded, redone
+                    error, trace = f"RunFileError: {problem}", None
+                else:
+                    done += 1
+            if error is not None or outcome.data is None:
+                store.write_failure(outcome.run_id, {
+                    "id": run.run_id, "experiment": run.experiment, "point": run.point,
+                    "replicate": run.replicate, "seed": run.seed, "values": run.values,
+                    "error": error, "traceback": trace})
+                failed += 1
+            if progress is not None:
+                progress(done + failed, failed, len(todo))
+    finally:
+        store.close()
     return SweepReport(total=len(runs), skipped=len(runs) - len(todo), done=done, failed=failed,
                        seconds=time.perf_counter() - start, run_seconds=run_seconds)
 

@@ -330,6 +330,7 @@ def _experiment(merged: dict[str, Any], where: str, own: Mapping[str, Any], labe
     base = copy.deepcopy(scenario.config)
     fixed = merged.get("set", {})
     _table(fixed, at("set"), label)
+    _no_repeated_path(list(fixed), [f"{at('set')}.{p}" for p in fixed], label)
     for path, value in fixed.items():
         try:
             base = parameters.set_path(base, path, value)
@@ -355,6 +356,9 @@ def _experiment(merged: dict[str, Any], where: str, own: Mapping[str, Any], labe
         raise SpecError(label, at("parameters"), tables, "a list of [[parameters]] tables")
     varied = [_parameter(t, f"{at('parameters')}[{i}]", label, base, kind)
               for i, t in enumerate(tables)]
+    named = [(path, f"{at('parameters')}[{i}].{'path' if 'path' in t else 'paths'}")
+             for i, t in enumerate(tables) for path in varied[i].paths]
+    _no_repeated_path([p for p, _ in named], [w for _, w in named], label)
     columns = [p.name for p in varied]
     for i, column in enumerate(columns):
         if columns.index(column) != i:
@@ -489,6 +493,24 @@ def _declared(path: str, base: Mapping[str, Any]) -> parameters.Param | None:
 # --------------------------------------------------------------------------
 # Small checks
 # --------------------------------------------------------------------------
+def _no_repeated_path(paths: Sequence[str], wheres: Sequence[str], label: str) -> None:
+    """Refuse a parameter path named twice, however spelled (``companies[1].x``, ``.1.x``).
+
+    Two settings of one path would give columns that do not say what ran,
+    and design points that are the same run under two labels.
+    """
+    seen: dict[tuple[str | int, ...], str] = {}
+    for path, where in zip(paths, wheres, strict=True):
+        try:
+            key = tuple(parameters.split_path(path))
+        except ParameterError:
+            continue  # a malformed path is reported where it is read
+        if key in seen:
+            raise SpecError(label, where, path,
+                            f"a parameter path named once (it is {seen[key]!r} again)")
+        seen[key] = path
+
+
 def _known(table: Mapping[str, Any], keys: Sequence[str], where: str, label: str) -> None:
     for key, value in table.items():
         if key not in keys:
