@@ -366,16 +366,45 @@ class Company(mesa.Agent):
         margin = sum(sum(v[-weeks:]) for v in self.deal_margin.values())
         return (margin - spend) / spend if spend > 0 else None
 
+    def believed_returns(self, weeks: int) -> dict[str, float | None]:
+        """What the company believes each deal type returns, from evidence only.
+
+        A deal it has run: the return on its own books over the last ``weeks``
+        in which it paid for that deal (remembered after it stopped). A deal
+        it never ran: what rival companies running it earn on theirs over the
+        last ``weeks`` (the industry's benchmark). None where there is no
+        evidence: nobody can say that an untried deal pays better.
+        """
+        believed: dict[str, float | None] = {}
+        for deal in DEAL_TYPES:
+            own = self._remembered_return(deal, weeks)
+            if own is not None:
+                believed[deal] = own
+                continue
+            rivals = [r for c in self.model.companies if c is not self
+                      if (r := c.deal_returns(weeks)[deal]) is not None]
+            believed[deal] = float(np.mean(rivals)) if rivals else None
+        return believed
+
+    def _remembered_return(self, deal: str, weeks: int) -> float | None:
+        """Return of ``deal`` over the last ``weeks`` weeks the company paid for it."""
+        paid = [w for w, spend in enumerate(self.deal_spend[deal]) if spend > 0][-weeks:]
+        if len(paid) < weeks:
+            return None
+        spend = sum(self.deal_spend[deal][w] for w in paid)
+        margin = sum(self.deal_margin[deal][w] for w in paid)
+        return (margin - spend) / spend
+
     def _shareholders(self, rng: np.random.Generator) -> None:
-        """Shareholders judge the strategy on the company's own evidence, either way.
+        """Shareholders judge the strategy on the company's evidence, either way.
 
         Once the strategy in force has run for a whole horizon, its return
         over that horizon is compared with ``return_target``. Shareholders who
         find it lagging move, with probability ``pressure`` a week, to the
-        pure strategy with the best believed return: the return the books show
-        for a deal the company ran in the horizon, the target for one it did
-        not (they expect what they ask for). A strategy that meets the target,
-        or for which no alternative is believed better, stays.
+        pure strategy with the best believed return (:meth:`believed_returns`),
+        if that belief beats the current return by at least ``switch_margin``
+        (a switch has costs). A strategy that meets the target stays, and so
+        does one for which no evidence shows a better alternative.
         """
         s = self.settings
         horizon = s["horizon"]
@@ -384,18 +413,19 @@ class Company(mesa.Agent):
         current = self.strategy_return(horizon)
         if current is None or current >= s["return_target"]:
             return
-        believed = {deal: (r if r is not None else s["return_target"])
-                    for deal, r in self.deal_returns(horizon).items()}
+        believed = {d: r for d, r in self.believed_returns(horizon).items() if r is not None}
+        if not believed:
+            return
         best = max(believed, key=lambda d: believed[d])
-        if best == self.strategy or believed[best] <= current:
+        if best == self.strategy or believed[best] < current + s["switch_margin"]:
             return
         if rng.random() < s["pressure"]:
             before = self.strategy
             self._adopt(best)
             self.model.log_event(self, "strategy",
                                  f"shareholders move from {before} to {best} deals "
-                                 f"(return {current:+.2f} against target "
-                                 f"{s['return_target']:+.2f})")
+                                 f"(return {current:+.2f}, believed {believed[best]:+.2f}, "
+                                 f"target {s['return_target']:+.2f})")
 
     # ------------------------------------------------------------------ money
     def _allocate_budget(self) -> None:

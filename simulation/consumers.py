@@ -96,7 +96,12 @@ class WeekDraws:
 
 
 def draw_week(rng: np.random.Generator, consumers: int, follows: int) -> WeekDraws:
-    """Draw one week's random numbers, always in the same order."""
+    """Draw one week's random numbers, always in the same order.
+
+    ``follows`` may be less than the number of follow entries when the entries
+    past it belong to influencers who do not post this week (the model's
+    candidates, stored last): only posting influencers' entries are read.
+    """
     return WeekDraws(
         exposure=rng.random(follows),
         recognise=rng.random(follows),

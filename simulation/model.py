@@ -141,7 +141,11 @@ class InfluenceModel(mesa.Model):
             scrutinised=self.rng.random(len(self.companies)) < p["scrutiny"],
         )
         pop = self.population
-        draws = draw_week(self.rng, pop.n, pop.follow_count)
+        # Follow entries of influencers not yet recruited are never read this week: draw
+        # only up to the end of the last partner's audience (candidates come last).
+        partners = [inf.row for inf in self.influencers if inf.status != "candidate"]
+        active = int(pop.follows.indptr[max(partners) + 1]) if partners else 0
+        draws = draw_week(self.rng, pop.n, active)
         outcome = pop.week(posts, market, draws, p)
         for inf in self.influencers:
             inf.impressions = int(outcome.impressions[inf.row])

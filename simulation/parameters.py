@@ -383,9 +383,13 @@ COMPANY_PARAMS: tuple[Param, ...] = (
        doc="Shareholder pressure: chance per week of acting on a lagging return."),
     _p("horizon", 26, "int", 1, 520, "weeks",
        doc="Shareholders' horizon: the trailing window over which return is judged."),
+    _p("switch_margin", 0.1, "float", 0.0, 10.0, "return on spend",
+       doc="Shareholders change strategy only for a believed gain in return of at least this.",
+       source="assumed: a switch (new contracts, lost relationships) must promise 10 % of "
+              "spend; not yet grounded"),
     _p("return_target", 0.0, "float", -10.0, 10.0, "return on spend",
-       doc="Return on influence spend shareholders expect over the horizon: what they "
-           "believe a deal type the company has not tried would return."),
+       doc="Return on influence spend (attributed margin, last touch) shareholders expect "
+           "over the horizon."),
     _p("crisis_week", 0, "int", 0, 10_000, "week",
        doc="Week a product scandal hits (weeks count from 1; 0: no crisis)."),
     _p("crisis_severity", 0.3, "float", 0.0, 1.0, "quality units",

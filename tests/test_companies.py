@@ -323,13 +323,20 @@ def test_a_mixed_strategy_spreads_engaged_deals(share: float, engaged: int) -> N
 
 # ------------------------------------------------------------ shareholders
 @pytest.mark.parametrize("start, other", [("engaged", "billboard"), ("billboard", "engaged")])
-def test_pressure_with_unreachable_target_switches_either_way(start: str, other: str) -> None:
-    """Shareholders who expect a return of 10 on spend find any strategy lagging; the
-    untried deal is believed to return the target, so they move to it, whichever it is,
-    once the strategy has run a whole horizon. The structure stays as it is."""
+def test_pressure_moves_to_the_deal_the_evidence_favours_either_way(start: str,
+                                                                     other: str) -> None:
+    """A company that makes no margin (unit cost = price) returns -1 on its spend; a
+    rival running the other deal earns more on its books, so shareholders move to that
+    deal, whichever it is, once the strategy has run a whole horizon. The structure
+    stays as it is."""
     horizon = 4
-    model = one_company_world(11, structure="transversal", strategy=start, pressure=1.0,
-                              horizon=horizon, return_target=10.0)
+    model = InfluenceModel(
+        rng=11, consumers=300, influencers_per_company=2, candidates_per_company=0,
+        influencer={"churn_threshold": 0.0},
+        companies=[{"structure": "transversal", "strategy": start, "pressure": 1.0,
+                    "horizon": horizon, "return_target": 10.0, "switch_margin": 0.0,
+                    "unit_cost": 1.0, "price": 1.0},
+                   {"structure": "transversal", "strategy": other}])
     company = model.companies[0]
     for week in range(1, horizon + 1):
         model.step()
@@ -339,11 +346,20 @@ def test_pressure_with_unreachable_target_switches_either_way(start: str, other:
     assert company.liaison
     assert all(i.deal == other for i in company.alive())
     events = [e for e in model.events if e["kind"] == "strategy"]
-    assert len(events) == 1
-    assert events[0]["step"] == horizon + 1
-    frame = model.timeseries().set_index("step")
+    assert len(events) == 1 and events[0]["step"] == horizon + 1
+    frame = model.timeseries()
+    frame = frame[frame["company"] == company.name].set_index("step")
     assert frame.loc[horizon, "strategy"] == start
     assert frame.loc[horizon + 1, "strategy"] == other
+
+
+def test_without_evidence_for_another_deal_pressure_changes_nothing() -> None:
+    """Alone in its market, a company has no evidence that another deal pays better:
+    a target it cannot meet is not reason enough to switch."""
+    model = one_company_world(23, 60, structure="transversal", strategy="engaged",
+                              pressure=1.0, horizon=4, return_target=10.0)
+    assert model.companies[0].strategy == "engaged"
+    assert not [e for e in model.events if e["kind"] == "strategy"]
 
 
 def test_no_pressure_never_switches() -> None:
@@ -363,11 +379,11 @@ def test_reachable_target_never_switches() -> None:
 
 def test_mixed_company_moves_to_the_deal_its_books_favour() -> None:
     """With both deals on its books a company under pressure takes the one whose
-    attributed return is higher; here engaged deals are made worthless by
-    disclosure-free, unbriefed... no: by pricing them a hundred times dearer."""
+    attributed return is higher; here engaged posts cost eleven times the rate."""
     model = one_company_world(20, consumers=1000, influencers=4, structure="siloed",
                               strategy="mixed", engaged_share=0.5, pressure=1.0, horizon=8,
-                              return_target=10.0, involvement_premium=10.0, max_posts=21.0)
+                              return_target=10.0, involvement_premium=10.0, max_posts=21.0,
+                              switch_margin=0.0)
     company = model.companies[0]
     for _ in range(9):
         model.step()
