@@ -68,10 +68,10 @@ def WorldControls(config: dict[str, Any], on_change, lang: str) -> solara.Elemen
     with solara.Column(gap="4px"):
         solara.Markdown(f"**{t('world_parameters', lang)}**")
         for name in KEY_WORLD:
-            ParamControl(parameters.WORLD[name], config[name],
+            ParamControl(parameters.WORLD[name], config[name], path=name,
                          on_value=lambda v, n=name: on_change(n, v))
         LazyDetails(t("more_parameters", lang), lambda: [
-            ParamControl(param, config[param.name],
+            ParamControl(param, config[param.name], path=param.name,
                          on_value=lambda v, n=param.name: on_change(n, v))
             for param in parameters.WORLD_PARAMS if param.name not in KEY_WORLD])
         solara.Markdown(f"**{t('company_settings', lang)}**")
@@ -79,7 +79,7 @@ def WorldControls(config: dict[str, Any], on_change, lang: str) -> solara.Elemen
             LazyDetails(company["name"], lambda i=index, c=company: CompanyControls(
                 i, c, on_change), opened=index == 0)
         LazyDetails(t("influencer_settings", lang), lambda: [
-            ParamControl(param, config["influencer"][param.name],
+            ParamControl(param, config["influencer"][param.name], path=f"influencer.{param.name}",
                          on_value=lambda v, n=param.name: on_change(f"influencer.{n}", v))
             for param in parameters.INFLUENCER_PARAMS])
 
@@ -89,10 +89,10 @@ def CompanyControls(index: int, company: dict[str, Any], on_change) -> solara.El
     """One company's key settings, the rest one click away."""
     with solara.Column(gap="4px") as column:
         for name in KEY_COMPANY:
-            ParamControl(parameters.COMPANY[name], company[name],
+            ParamControl(parameters.COMPANY[name], company[name], path=f"companies[{index}].{name}",
                          on_value=lambda v, n=name: on_change(f"companies[{index}].{n}", v))
         LazyDetails("…", lambda: [
-            ParamControl(param, company[param.name],
+            ParamControl(param, company[param.name], path=f"companies[{index}].{param.name}",
                          on_value=lambda v, n=param.name: on_change(f"companies[{index}].{n}", v))
             for param in parameters.COMPANY_PARAMS if param.name not in KEY_COMPANY])
     return column
@@ -346,6 +346,8 @@ def ExplorePage() -> solara.Element:  # noqa: N802
             set_problem(t("bad_value", lang, error=error))
             return
         set_problem("")
+        if new == config:
+            return  # a control that reports the value it shows changes nothing
         set_playing(False)
         set_config(new)
 
