@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from simulation.cli import _fail, _Integer, _isatty
+from simulation.cli import _fail, _Integer, _isatty, check_memory
 
 
 def _format_seconds(seconds: float) -> str:
@@ -98,6 +98,12 @@ def sweep(spec_file: Path, out: Path, workers: int | None, scheduler: str | None
     except SpecError as error:
         raise _fail(str(error)) from None
     runs = spec.runs()
+    if scheduler is None and runs:  # runs on this machine: its memory, cgroup and ulimit
+        from simulation.memory import needed_memory
+
+        processes = dask_local if dask_local is not None else (workers or os.cpu_count() or 1)
+        check_memory(max((run.config for run in runs), key=needed_memory),
+                     copies=min(processes, len(runs)))
     store = Store(out)
     try:
         store.open_for(spec, runs, spec_text=spec_file.read_text(encoding="utf-8"),

@@ -190,20 +190,23 @@ def write_outputs(out: Path, files: Mapping[str, bytes], *, quiet: bool) -> None
 
 
 def check_memory(config: Mapping[str, Any], copies: int = 1) -> None:
-    """Refuse, before building anything, a world this machine cannot hold.
+    """Refuse, before building anything, a world this machine or process cannot hold.
+
+    Free memory, the cgroup's limit and the process's ulimit all count (see
+    :mod:`simulation.memory`); ``copies`` worlds are held at once.
 
     Raises:
         click.UsageError: naming the size parameters, the estimate and what is free.
     """
-    from .memory import memory_problem
+    from .memory import memory_shortfall
 
-    problem = memory_problem(config, copies=copies)
+    problem = memory_shortfall(config, copies=copies)
     if problem is not None:
-        need, free = problem
-        each = f" x {copies} worlds at once" if copies > 1 else ""
+        each = f" x {copies} worlds at once" if copies > 1 and problem.bound != "process" \
+            else ""
         raise _fail(f"consumers: got {config['consumers']} (network {config['network']}, "
-                    f"network_degree {config['network_degree']}: about {need:.1f} GB{each}); "
-                    f"allowed: a world that fits in this machine's free memory ({free:.1f} GB)")
+                    f"network_degree {config['network_degree']}: about "
+                    f"{problem.need / 1e9:.1f} GB{each}); allowed: {problem.allowed()}")
 
 
 def show_progress(quiet: bool, stderr_is_tty: bool, steps: int, consumers: int) -> bool:
@@ -462,7 +465,10 @@ def scenarios_check(refs: tuple[str, ...], seeds: int | None) -> None:
     import scenarios as library
     from scenarios import claims
 
+    from .memory import needed_memory
+
     chosen = [load_scenario(ref) for ref in (refs or library.names())]
+    check_memory(max((found.config for found in chosen), key=needed_memory))
     seed_list = claims.DEFAULT_SEEDS if seeds is None else tuple(range(1, seeds + 1))
     failed = 0
     for found in chosen:
