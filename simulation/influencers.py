@@ -72,6 +72,7 @@ class Influencer(mesa.Agent):
         row: The influencer's row in the follow matrix.
         company: The partner company.
         audience_share: Audience as a share of consumers.
+        audience_size: Followers at the start (modelled consumers).
         engagement: Chance a follower attends to one post.
         deal: "billboard" or "engaged": the inputs of the relationship (see
             :mod:`simulation.deals`), never which rules apply.
@@ -91,6 +92,7 @@ class Influencer(mesa.Agent):
         self.row = row
         self.company = company
         self.audience_share = audience_share
+        self.audience_size = max(1, int(round(audience_share * model.params["consumers"])))
         self.engagement = engagement
         self.settings = settings
         self.deal = deal
@@ -192,14 +194,17 @@ class Influencer(mesa.Agent):
 
         Being asked to make claims one's audience then finds false is the
         main reason an influencer ends a relationship; claims the audience
-        finds true are the other side of the same evidence.
+        finds true are the other side of the same evidence. What counts is
+        the share of the audience that reports, not the head count, so the
+        rule is the same whatever the number of consumers modelled:
+        ``audience_blame`` evidence per percent of the audience.
         """
         self.complaints = complaints
         self.praises = praises
         if not self.alive:
             return
         self.tenure += 1
-        weight = self.settings["audience_blame"]
+        weight = self.settings["audience_blame"] * 100.0 / self.audience_size
         self.trust_s += weight * complaints
         self.trust_r += weight * praises
         keep = self.model.params["forgetting"]

@@ -112,6 +112,7 @@ class InfluenceModel(mesa.Model):
             offered = company.deal_of_next_recruit() if deal == "company" else deal
             inf = Influencer(self, row, company, share, er, settings, deal=offered,
                              candidate=candidate)
+            inf.audience_size = audiences[-1].size
             inf.takes_company_deal = deal == "company"
             (company.candidates if candidate else company.influencers).append(inf)
             self.influencers.append(inf)

@@ -406,9 +406,13 @@ INFLUENCER_PARAMS: tuple[Param, ...] = (
     _p("answer_weight", 0.3, "float", 0.0, 5.0, "evidence per fact",
        doc="Trust the influencer gains in the company per fact or heard feedback "
            "(and loses per feedback left unanswered)."),
-    _p("audience_blame", 0.02, "float", 0.0, 5.0, "evidence per follower report",
-       doc="Trust lost in the company per follower who found a claim false, and gained per "
-           "follower who found it true.", source=UNGROUNDED),
+    _p("audience_blame", 0.01, "float", 0.0, 5.0, "evidence per 1 % of the audience",
+       doc="Trust lost in the company per percent of the audience that found a claim false, "
+           "and gained per percent that found it true.",
+       source="the first round's 0.02 per follower, restated per share of the audience so "
+              "that it does not depend on how many consumers are modelled (0.01 per percent "
+              "is 0.025 per follower of a 40-follower audience, the default world's typical "
+              "one); not yet grounded"),
     _p("knowledge_memory", 0.9, "float", 0.0, 0.999, "per week",
        doc="Share of product knowledge kept from one week to the next."),
     _p("feedback_rate", 0.5, "float", 0.0, 1.0, "per week",

@@ -142,7 +142,7 @@ def test_complaints_cost_trust_then_forgetting(model: InfluenceModel) -> None:
     keep = model.params["forgetting"]
     inf.review(7, 0)
     assert inf.complaints == 7
-    assert inf.trust_s == pytest.approx(7 * blame * keep)
+    assert inf.trust_s == pytest.approx(7 * blame * 100 / inf.audience_size * keep)
     assert inf.trust_in_company < 0.5
 
 
@@ -217,3 +217,17 @@ def test_engagement_of_agents_follows_their_audience(model: InfluenceModel) -> N
             p["engagement_exponent"]))
         span = model.population.audience(inf.row)
         assert span.stop - span.start == max(1, round(inf.audience_share * p["consumers"]))
+
+
+def test_audience_reports_count_as_shares_of_the_audience() -> None:
+    """The same share of an audience complaining costs the same trust whatever the
+    number of consumers modelled (10 % of a 20-follower and of a 2,000-follower audience)."""
+    costs = []
+    for consumers in (400, 40_000):
+        model = InfluenceModel(rng=1, consumers=consumers, network="random",
+                               influencers=[{"company": 0, "audience_share": 0.05}],
+                               candidates_per_company=0)
+        inf = model.influencers[0]
+        inf.review(inf.audience_size // 10, 0)
+        costs.append(inf.trust_s)
+    assert costs[0] == pytest.approx(costs[1])
