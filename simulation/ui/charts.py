@@ -230,7 +230,7 @@ def department_option(run: LiveRun, company: int, lang: str) -> dict[str, Any]:
     if model_company.liaison:
         nodes.append({"id": "liaison", "name": t("liaison", lang), "x": 0, "y": 0,
                       "symbol": "diamond", "symbolSize": 28, "itemStyle": {"color": "#f39c12"}})
-        reach = settings["liaison_reach"]
+        reach = model_company.liaison_reach()  # skill, span and the hoarding it meets
         links += [{"source": "liaison", "target": f"d{d}",
                    "lineStyle": {"color": "#f39c12", "width": 0.5 + 4 * reach, "type": "dashed"}}
                   for d in range(count)]
