@@ -28,6 +28,7 @@ from ..parameters import ParameterError
 from . import state
 from .explore import scenario_labels
 from .i18n import t
+from .safe import csv_safe, html_block, literal_text, table_html
 
 #: Scenario slots on the page; at least two must be filled.
 SLOTS = 4
@@ -92,14 +93,6 @@ def summary_table(stats: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A DataFrame as a Markdown table (no extra dependency)."""
-    header = "| " + " | ".join(map(str, frame.columns)) + " |"
-    rule = "|" + "---|" * len(frame.columns)
-    rows = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([header, rule, *rows])
-
-
 def run_comparison(chosen: list[tuple[str, dict[str, Any]]], *, replicates: int, weeks: int,
                    seed: int, progress, cancel: threading.Event) -> Outcome:
     """Run the engine and prepare both downloads; ``progress(done, total)`` after each run."""
@@ -113,8 +106,11 @@ def run_comparison(chosen: list[tuple[str, dict[str, Any]]], *, replicates: int,
     started = time.perf_counter()
     result = run_compare(chosen, replicates=replicates, steps=weeks, seed=seed, workers=1,
                          progress=report)
-    csv = result.runs.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    png = figure_png(result.stats, title=f"{replicates} replicates, seed {seed}")
+    # Scenario titles and company names are the visitor's text: no formula in
+    # a spreadsheet, no mathematics in the figure.
+    csv = csv_safe(result.runs).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    with literal_text():
+        png = figure_png(result.stats, title=f"{replicates} replicates, seed {seed}")
     return Outcome(result, csv, png, time.perf_counter() - started, len(chosen) * replicates)
 
 
@@ -289,5 +285,5 @@ def ComparePage() -> solara.Element:  # noqa: N802
                                     label=t("download_png", lang), mime_type="image/png")
             solara.Image(outcome.png, width="100%")
             solara.Markdown(f"### {t('summary_table', lang)}")
-            solara.Markdown(markdown_table(summary_table(outcome.result.stats, lang)),
-                            style={"font-size": "0.85em"})
+            html_block(table_html(summary_table(outcome.result.stats, lang), "compare-summary"),
+                       classes=["compare-summary-block"], style="font-size: 0.85em")

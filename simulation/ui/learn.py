@@ -15,6 +15,7 @@ from . import charts, state
 from .echart import LiveChart, option_json
 from .i18n import t
 from .live import LiveRun
+from .safe import escape, html_block
 
 LESSON_SEED = 42
 CHART_STYLE = {"height": "300px", "width": "100%"}
@@ -25,6 +26,31 @@ def lessons(catalogue: dict[str, state.UiScenario]) -> dict[str, state.UiScenari
     return {key: s for key, s in catalogue.items() if s.lesson}
 
 
+def teaching_html(scenario: state.UiScenario, lang: str) -> str:
+    """A lesson's title, summary and teaching texts as HTML, every scenario text escaped."""
+    teaching = scenario.teaching_in(lang)
+    parts = [f"<h2>{escape(scenario.text('title', lang))}</h2>",
+             f"<p>{escape(scenario.text('summary', lang))}</p>"]
+    for key in ("what", "how"):
+        if teaching.get(key):
+            parts.append(f"<p><strong>{escape(t(key, lang))}.</strong> "
+                         f"{escape(teaching[key])}</p>")
+    for key in ("notice", "try"):
+        items = teaching.get(key) or []
+        if items:
+            parts.append(f"<p><strong>{escape(t(key, lang))}:</strong></p><ul>"
+                         + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>")
+    return "".join(parts)
+
+
+def step_html(step: dict, position: int, total: int, week: int, lang: str) -> str:
+    """One lesson step (what to watch, ask and try) as HTML, its texts escaped."""
+    heading = t("lesson_step", lang, i=position + 1, n=total, week=week)
+    return f"<h3>{escape(heading)}</h3>" + "".join(
+        f"<p><strong>{escape(t(key, lang))}:</strong> {escape(step.get(key, ''))}</p>"
+        for key in ("watch", "ask", "try"))
+
+
 @solara.component
 def LessonRun(scenario: state.UiScenario, lang: str) -> solara.Element:  # noqa: N802
     """One lesson: its teaching text, its steps, and the world it runs."""
@@ -33,7 +59,6 @@ def LessonRun(scenario: state.UiScenario, lang: str) -> solara.Element:  # noqa:
     position, set_position = solara.use_state(0)
     _, set_week = solara.use_state(run.week)
     steps = scenario.lesson_in(lang)
-    teaching = scenario.teaching_in(lang)
     router = solara.use_router()
 
     def run_to(week: int) -> None:
@@ -49,25 +74,13 @@ def LessonRun(scenario: state.UiScenario, lang: str) -> solara.Element:  # noqa:
         router.push("/")
 
     with solara.Column(classes=["lesson"]):
-        solara.Markdown(f"## {scenario.text('title', lang)}\n\n{scenario.text('summary', lang)}")
-        blocks = []
-        for key in ("what", "how"):
-            if teaching.get(key):
-                blocks.append(f"**{t(key, lang)}.** {teaching[key]}")
-        for key in ("notice", "try"):
-            items = teaching.get(key) or []
-            if items:
-                blocks.append(f"**{t(key, lang)}:**\n\n" + "\n".join(f"- {i}" for i in items))
-        solara.Markdown("\n\n".join(blocks))
+        html_block(teaching_html(scenario, lang), classes=["lesson-text"])
         with solara.Card(classes=["lesson-step"]):
             if position < len(steps):
                 step = steps[position]
                 week = int(step.get("week", run.week))
-                solara.Markdown(
-                    f"### {t('lesson_step', lang, i=position + 1, n=len(steps), week=week)}\n\n"
-                    f"**{t('watch', lang)}:** {step.get('watch', '')}\n\n"
-                    f"**{t('ask', lang)}:** {step.get('ask', '')}\n\n"
-                    f"**{t('try', lang)}:** {step.get('try', '')}")
+                html_block(step_html(step, position, len(steps), week, lang),
+                           classes=["lesson-step-text"])
                 with solara.Row():
                     solara.Button(t("run_to_week", lang, week=week), on_click=lambda: run_to(week),
                                   disabled=run.week >= week, color="primary",
