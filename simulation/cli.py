@@ -294,6 +294,12 @@ LAZY_COMMANDS: dict[str, str] = {
     "analyze": "experiments.cli:analyze",
 }
 
+#: Commands added to a lazily imported group when it is first used, from their own
+#: modules: ``group: {name: "module:attribute"}``.
+LAZY_SUBCOMMANDS: dict[str, dict[str, str]] = {
+    "dock": {"ablation": "simulation.ablation:ablation"},
+}
+
 
 class InfluenceGroup(OneLineErrorGroup):
     """The ``influence`` group: its own commands plus the lazily imported ones.
@@ -326,7 +332,14 @@ class InfluenceGroup(OneLineErrorGroup):
             if error.name and module_name.startswith(error.name):
                 return None  # that part of the project is not installed
             raise
-        return getattr(module, attribute)
+        command = getattr(module, attribute)
+        if isinstance(command, click.Group):
+            for sub, sub_target in LAZY_SUBCOMMANDS.get(name, {}).items():
+                if sub not in command.commands:
+                    sub_module, sub_attribute = sub_target.split(":")
+                    command.add_command(getattr(importlib.import_module(sub_module),
+                                                sub_attribute), sub)
+        return command
 
 
 @click.group(cls=InfluenceGroup, context_settings={"help_option_names": ["-h", "--help"]})
