@@ -1,7 +1,8 @@
 """In Chromium, network cut: showing a control never changes the world.
 
 For every shipped scenario the Explore page is stepped a few weeks, then every
-fold is opened, closed and opened again. Every control on the page must show
+fold is opened, closed and opened again, and the page is redrawn in French
+and back. Every control on the page must show
 its parameter's resolved value exactly (a slider's own value included, not
 only its label), and the week must still be the one reached: a control that
 snapped its value to a grid would have rebuilt the world from week 0.
@@ -165,6 +166,14 @@ def test_opening_every_fold_changes_no_value_and_keeps_the_week(offline_page, ui
     open_every_fold(page)
     settle(page)
     assert week_shown(page) == WEEKS, "closing and reopening the folds rebuilt the world"
+    assert_shows(page, config, every=True)
+    # Another language re-renders every control: still nothing changes.
+    page.click(".language-switch >> text=fr")
+    page.wait_for_selector(f".week-display:has-text('Semaine {WEEKS}')")
+    page.click(".language-switch >> text=en")
+    wait_week(page, WEEKS)
+    settle(page)
+    assert week_shown(page) == WEEKS, "re-rendering the controls rebuilt the world"
     assert_shows(page, config, every=True)
     # The world still goes on from where it was.
     page.click(".btn-step")
