@@ -147,11 +147,12 @@ def moments_text(events: list[dict[str, Any]], lang: str, shown: int = MOMENTS_S
     """The marked moments in words, as the trust chart draws them.
 
     Crises, strategy changes and rules are listed (the chart's dashed lines,
-    latest ``shown`` of them); influencers who left are counted per company
-    (the chart's pins).
+    latest ``shown`` of them); influencers who left and who were recruited are
+    counted per company (the chart's pins).
     """
-    marked = [e for e in events if e["kind"] != "churn"]
+    marked = [e for e in events if e["kind"] not in ("churn", "recruit")]
     churned = Counter(e["company"] for e in events if e["kind"] == "churn")
+    recruited = Counter(e["company"] for e in events if e["kind"] == "recruit")
     parts = []
     if marked:
         listed = "; ".join(f"{e['step']}: {e['company']} — {charts.event_label(e['kind'], lang)}"
@@ -162,6 +163,9 @@ def moments_text(events: list[dict[str, Any]], lang: str, shown: int = MOMENTS_S
     if churned:
         parts.append(t("churn_count", lang, detail=", ".join(
             f"{company} {count}" for company, count in churned.items())))
+    if recruited:
+        parts.append(t("recruit_count", lang, detail=", ".join(
+            f"{company} {count}" for company, count in recruited.items())))
     return t("events", lang) + ": " + (" · ".join(parts) or t("no_events", lang))
 
 

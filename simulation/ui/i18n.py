@@ -62,6 +62,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "event_strategy": {"en": "strategy change", "fr": "changement de stratégie"},
     "event_change": {"en": "change", "fr": "changement"},
     "event_churn": {"en": "influencer leaves", "fr": "un influenceur part"},
+    "event_recruit": {"en": "influencer recruited", "fr": "un influenceur recruté"},
     "event_disclosure": {"en": "disclosure rule", "fr": "règle de transparence"},
     "events": {"en": "Moments", "fr": "Moments"},
     "no_events": {"en": "Nothing marked yet.", "fr": "Rien de marqué pour l'instant."},
@@ -69,6 +70,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "churn_count": {"en": "influencers who left (pins on the trust chart): {detail}",
                     "fr": "influenceurs partis (épingles sur le graphique de confiance) : "
                           "{detail}"},
+    "recruit_count": {"en": "influencers recruited (pins on the trust chart): {detail}",
+                      "fr": "influenceurs recrutés (épingles sur le graphique de confiance) : "
+                            "{detail}"},
     "building": {"en": "Building the world ({consumers:,} consumers)…",
                  "fr": "Construction du monde ({consumers:,} consommateurs)…"},
     "stepping": {"en": "Simulating the week…", "fr": "Simulation de la semaine…"},

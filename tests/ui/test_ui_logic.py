@@ -208,12 +208,14 @@ def test_moments_agree_with_the_trust_chart() -> None:
     pins = sum(len(s.get("markPoint", {}).get("data", [])) for s in trust_option(run, "en")
                ["series"])
     churns = [e for e in run.events() if e["kind"] == "churn"]
-    assert pins == len(churns) > 0
+    recruits = [e for e in run.events() if e["kind"] == "recruit"]
+    assert pins == len(churns) + len(recruits) and churns and recruits
     text = moments_text(run.events(), "en")
     assert t("no_events", "en") not in text
-    counted = text.rsplit(t("churn_count", "en", detail=""), 1)[1]
-    shown = sum(int(part.rsplit(" ", 1)[1]) for part in counted.split(", "))
-    assert shown == len(churns)
+    for key, events in (("churn_count", churns), ("recruit_count", recruits)):
+        counted = text.split(t(key, "en", detail=""), 1)[1].split(" · ")[0]
+        shown = sum(int(part.rsplit(" ", 1)[1]) for part in counted.split(", "))
+        assert shown == len(events), key
 
 
 def test_a_world_too_big_for_memory_is_refused_before_it_is_built() -> None:
