@@ -280,6 +280,36 @@ def format_summary(summary: Any) -> str:
     return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
 
 
+#: Rows of the fairness table: key of :func:`simulation.metrics.fairness`, title, format.
+_FAIRNESS_ROWS = (
+    ("strategy", "strategy", "text"),
+    ("structure", "structure", "text"),
+    ("spend_total", "spend (realised, total)", "money"),
+    ("unspent_total", "unspent (total)", "money"),
+    ("posts", "posts bought", "money"),
+    ("influencers", "influencers recruited", "int"),
+    ("audience_total", "their followers at the start", "int"),
+    ("audience_share", "  as a share of consumers", "share"),
+    ("audiences", "  each (share)", "text"),
+    ("price", "price", "ratio"),
+    ("responsibility", "responsibility", "ratio"),
+    ("unit_cost", "unit cost", "ratio"),
+    ("quality_start", "quality at the start", "ratio"),
+    ("quality_final", "quality at the end", "ratio"),
+)
+
+
+def format_fairness(table: Any) -> str:
+    """Render :func:`simulation.metrics.fairness` as text: one column per company."""
+    records = table.to_dict(orient="records")
+    headers = ["", *(str(r["company"]) for r in records)]
+    rows = [[title, *(_cell(r[key], kind) for r in records)]
+            for key, title, kind in _FAIRNESS_ROWS if key in table.columns]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+                     for cells in [headers, *rows])
+
+
 # --------------------------------------------------------------------------
 # Commands
 # --------------------------------------------------------------------------
@@ -390,6 +420,7 @@ def run(ctx: click.Context, scenario: str | None, steps: int | None, seed: int,
         check_out_dir(out)
     check_memory(config)
 
+    from .metrics import fairness
     from .metrics import summary as summarise
     from .model import InfluenceModel
 
@@ -404,6 +435,7 @@ def run(ctx: click.Context, scenario: str | None, steps: int | None, seed: int,
             advance(1)
     frame = model.timeseries()
     table = summarise(model, frame)
+    fair = fairness(model)
 
     companies = len(config["companies"])
     recruited = sum(len(c.influencers) for c in model.companies)
@@ -413,6 +445,10 @@ def run(ctx: click.Context, scenario: str | None, steps: int | None, seed: int,
                f"{recruited} influencers recruited ({pool} candidates left), {steps} weeks, "
                f"seed {seed}")
     click.echo(format_summary(table))
+    click.echo()
+    click.echo(f"What differs between the companies (totals over the {steps} weeks; "
+               "audiences as modelled consumers):")
+    click.echo(format_fairness(fair))
 
     if out is not None:
         from .output import render_run
@@ -420,7 +456,8 @@ def run(ctx: click.Context, scenario: str | None, steps: int | None, seed: int,
         given = ctx.obj.get("argv", []) if isinstance(ctx.obj, dict) else sys.argv[1:]
         argv = [ctx.find_root().info_name or "influence", *given]
         scenario = {"name": chosen.name, "title": chosen.title, "source": str(chosen.source)}
-        write_outputs(out, render_run(model, frame, table, argv, scenario), quiet=quiet)
+        write_outputs(out, render_run(model, frame, table, argv, scenario, fairness=fair),
+                      quiet=quiet)
 
 
 def _isatty(stream: Any) -> bool:

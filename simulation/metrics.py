@@ -215,3 +215,68 @@ def summary(model: InfluenceModel, frame: pd.DataFrame | None = None) -> pd.Data
             row["weeks_to_recover"] = rec["weeks_to_recover"]
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+#: Columns of :func:`fairness`, in order.
+FAIRNESS_COLUMNS = ("company", "strategy", "structure", "budget_total", "spend_total",
+                    "unspent_total", "posts", "influencers", "audience_total",
+                    "audience_share", "audiences", "price", "responsibility", "unit_cost",
+                    "quality_start", "quality_final")
+
+
+def fairness(model: InfluenceModel) -> pd.DataFrame:
+    """What differs between the companies of a run: money, reach, product, organisation.
+
+    A comparison is only as fair as its inputs: a reader must see whether
+    the companies spent the same, reached audiences of the same size and sold
+    the same product at the same price, before reading anything into their
+    trust.
+
+    Args:
+        model: A model, run for as many weeks as wanted (week 0 gives zeros
+            for the money and posts).
+
+    Returns:
+        One row per company: ``strategy`` and ``structure`` (``"a -> b"``
+        when they changed during the run), ``budget_total`` (the budget over
+        the weeks run: what was spent plus what was not), ``spend_total``
+        (realised spend: fees and the liaison), ``unspent_total`` (budget no
+        deal could absorb), ``posts`` (bought over
+        the run), ``influencers`` (recruited, still in a relationship or not),
+        ``audience_total`` (their followers at the start, summed),
+        ``audience_share`` (that over consumers; audiences may overlap),
+        ``audiences`` (each one's followers at the start and share, largest
+        first, as text), ``price``, ``responsibility`` and ``unit_cost`` (the
+        cost of making one unit, responsibility included) at the end,
+        ``quality_start`` and ``quality_final`` (quality a buyer gets in the
+        last week, lower during a crisis).
+    """
+    consumers = model.params["consumers"]
+    rows = []
+    for company, start in zip(model.companies, model.params["companies"], strict=True):
+        structure_now = "transversal" if company.liaison else "siloed"
+        sizes = sorted((inf.audience_size for inf in company.influencers), reverse=True)
+        rows.append({
+            "company": company.name,
+            "strategy": _then_now(start["strategy"], company.strategy),
+            "structure": _then_now(start["structure"], structure_now),
+            "budget_total": float(sum(company.spend) + sum(company.unspent)),
+            "spend_total": float(sum(company.spend)),
+            "unspent_total": float(sum(company.unspent)),
+            "posts": float(sum(company.posts)),
+            "influencers": len(company.influencers),
+            "audience_total": int(sum(sizes)),
+            "audience_share": float(sum(sizes) / consumers),
+            "audiences": ", ".join(f"{size:,} ({100 * size / consumers:.1f}%)"
+                                   for size in sizes),
+            "price": float(company.price),
+            "responsibility": float(company.responsibility),
+            "unit_cost": float(company.unit_cost),
+            "quality_start": float(start["quality"]),
+            "quality_final": float(company.current_quality),
+        })
+    return pd.DataFrame(rows, columns=list(FAIRNESS_COLUMNS))
+
+
+def _then_now(then: str, now: str) -> str:
+    return then if then == now else f"{then} -> {now}"

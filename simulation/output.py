@@ -2,12 +2,14 @@
 
 A run folder holds ``timeseries.csv`` (the tidy frame), ``run.json`` (what was
 run: every parameter as resolved, the seed, the events, the versions of the
-software) and ``trust.png`` (the trust figure). A reader who finds a file there
+software), ``trust.png`` (the trust figure) and ``fairness.csv`` (what differs
+between the companies: spend, posts, audiences, product; see
+:func:`simulation.metrics.fairness`). A reader who finds a file there
 must be able to trust that it is complete and belongs with the others, so each
 file is written to a temporary file in the same folder, flushed to disk with
 ``fsync`` and only then renamed over its final name with ``os.replace``, which
 is atomic on POSIX file systems. :func:`write_run` renders everything in memory
-first and stages all three temporary files before renaming any of them, so a
+first and stages every temporary file before renaming any of them, so a
 failure (a full disk, an interrupted run) leaves the previous contents of the
 folder as they were and no temporary file behind.
 """
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
     from .model import InfluenceModel
 
 #: Files of a run folder, in the order they are written.
-RUN_FILES = ("timeseries.csv", "run.json", "trust.png")
+RUN_FILES = ("timeseries.csv", "run.json", "trust.png", "fairness.csv")
 
 #: Distribution name of this package (see pyproject.toml).
 PACKAGE = "influence-world"
@@ -248,10 +250,17 @@ def run_record(model: InfluenceModel, summary: pd.DataFrame, argv: Sequence[str]
 
 
 def render_run(model: InfluenceModel, frame: pd.DataFrame, summary: pd.DataFrame,
-               argv: Sequence[str], scenario: Mapping[str, Any] | None = None
-               ) -> dict[str, bytes]:
-    """Render the three run files in memory, in :data:`RUN_FILES` order."""
+               argv: Sequence[str], scenario: Mapping[str, Any] | None = None,
+               fairness: pd.DataFrame | None = None) -> dict[str, bytes]:
+    """Render the run files in memory, in :data:`RUN_FILES` order.
+
+    ``fairness`` is :func:`simulation.metrics.fairness` of the model (computed
+    when not given): what differs between the companies, as ``fairness.csv``.
+    """
+    from .metrics import fairness as fairness_table
     from .plotting import trust_figure_png
+
+    fair = fairness_table(model) if fairness is None else fairness
 
     csv = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
     record = json.dumps(run_record(model, summary, argv, scenario=scenario), indent=2,
@@ -261,7 +270,8 @@ def render_run(model: InfluenceModel, frame: pd.DataFrame, summary: pd.DataFrame
         title = f"{scenario['title']}: {title}"
     png = trust_figure_png(frame, model.events, title=title)
     return {"timeseries.csv": csv, "run.json": (record + "\n").encode("utf-8"),
-            "trust.png": png}
+            "trust.png": png,
+            "fairness.csv": fair.to_csv(index=False, lineterminator="\n").encode("utf-8")}
 
 
 def write_run(out_dir: str | os.PathLike[str], model: InfluenceModel, frame: pd.DataFrame,

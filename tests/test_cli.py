@@ -78,7 +78,7 @@ def test_summary_shows_crisis_columns_only_when_a_crisis_happened(runner):
     assert plain.exit_code == crisis.exit_code == 0
     assert "crisis depth" not in plain.stdout
     assert "crisis depth" in crisis.stdout
-    lines = crisis.stdout.splitlines()[1:]
+    lines = crisis.stdout.split("\n\n")[0].splitlines()[1:]  # the summary, not the fairness table
     header = re.split(r"\s{2,}", lines[1].strip())
     rows = {cells[0]: dict(zip(header, cells, strict=True))
             for cells in (re.split(r"\s{2,}", line.strip()) for line in lines[3:])}
