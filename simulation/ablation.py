@@ -442,8 +442,13 @@ def _who_carries(contrast: Contrast, e: pd.DataFrame, c: pd.DataFrame) -> str:
     if not moved:
         return "no rule switched off alone changes the verdict"
     return "switched off alone, " + "; ".join(
-        f"{' or '.join(names)} {'leaves' if len(names) == 1 else 'each leave'} it "
+        f"{_either(names)} {'leaves' if len(names) == 1 else 'each leave'} it "
         f"{_VERDICT[verdict]}" for verdict, names in moved.items())
+
+
+def _either(names: Sequence[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def format_table(frame: pd.DataFrame) -> str:
