@@ -398,7 +398,8 @@ def load_scenario(ref: str | None) -> Any:
               help="Set a parameter, e.g. consumers=5000, companies[1].strategy=billboard, "
                    "influencer.churn_threshold=0.2. Repeatable. See `influence params`.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=True, dir_okay=True),
-              default=None, help="Folder for timeseries.csv, run.json and trust.png.")
+              default=None, help="Folder for timeseries.csv, run.json, trust.png and "
+                                 "fairness.csv.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no notes on stderr.")
 @click.pass_context
 def run(ctx: click.Context, scenario: str | None, steps: int | None, seed: int,
