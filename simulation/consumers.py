@@ -466,7 +466,8 @@ class ConsumerPopulation:
         self.persuasion += p["pk_drift"] * (1.0 - self.persuasion)
         self.care += p["care_drift"] * (1.0 - self.care)
 
-    def crisis_news(self, company: int, candid_entries: np.ndarray, p: dict) -> None:
+    def crisis_news(self, company: int, candid_entries: np.ndarray, p: dict,
+                    explained: np.ndarray | float = 1.0) -> None:
         """A scandal reaches everyone who knows the brand.
 
         Prior trust cushions the news (Dawar & Pillutla 2000): a consumer whose
@@ -474,7 +475,8 @@ class ConsumerPopulation:
         of the damage. Followers who heard it first and honestly from an
         influencer (the follow entries in ``candid_entries``) take only
         ``1 - candour_buffer`` of what is left, and credit the influencer for
-        telling them.
+        telling them: ``credibility_weight x (1 + explained_bonus x explained)``,
+        ``explained`` being the telling influencer's disclosure input (per entry).
         """
         prior = expected_trust(self.brand_r[company], self.brand_s[company])
         cushion = 1.0 - p["prior_buffer"] * np.maximum(0.0, 2.0 * prior - 1.0)
@@ -482,7 +484,8 @@ class ConsumerPopulation:
         candid = self.follows.indices[candid_entries]
         damage[candid] *= 1.0 - p["candour_buffer"]
         self.brand_s[company] += damage
-        self.cred_r[candid_entries] += p["credibility_weight"] * (1.0 + p["explained_bonus"])
+        self.cred_r[candid_entries] += p["credibility_weight"] * (
+            1.0 + p["explained_bonus"] * np.asarray(explained, dtype=float))
 
 
 def _row_entries(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -183,7 +183,7 @@ class InfluenceModel(mesa.Model):
         for company in self.companies:
             if not company.crises or company.crises[-1] != self.steps:
                 continue
-            candid = []
+            candid, explained = [], []
             for inf in company.influencers:
                 if not (inf.alive and inf.speaks_first):
                     continue
@@ -191,8 +191,10 @@ class InfluenceModel(mesa.Model):
                 entries = np.arange(span.start, span.stop)[pop.following[span]]
                 hears = self.rng.random(entries.size) < inf.engagement
                 candid.append(entries[hears])
+                explained.append(np.full(int(hears.sum()), inf.terms.explained))
             candid_entries = np.concatenate(candid) if candid else np.empty(0, dtype=np.int64)
-            pop.crisis_news(company.index, candid_entries, self.params)
+            shares = np.concatenate(explained) if explained else np.empty(0)
+            pop.crisis_news(company.index, candid_entries, self.params, shares)
 
     # --------------------------------------------------------------- helpers
     def log_event(self, company: Company, kind: str, text: str) -> None:

@@ -480,7 +480,8 @@ def reference_week(pop: ConsumerPopulation, posts: Sequence[Post], market: Marke
 
 
 def reference_crisis_news(pop: ConsumerPopulation, company: int, candid_entries: np.ndarray,
-                          p: dict, *, tally: Counter | None = None) -> None:
+                          p: dict, explained: np.ndarray | float = 1.0, *,
+                          tally: Counter | None = None) -> None:
     """A scandal at ``company`` reaches every consumer aware of the brand.
 
     Each aware consumer takes crisis_news_weight evidence against the brand,
@@ -489,8 +490,9 @@ def reference_crisis_news(pop: ConsumerPopulation, company: int, candid_entries:
     honestly from an influencer (the follower of any entry in
     ``candid_entries``) takes only (1 - candour_buffer) of it,
     once, however many influencers told them. Each such follow entry credits
-    its influencer once with credibility_weight x (1 + explained_bonus): an
-    honest, explained message.
+    its influencer once with credibility_weight x (1 + explained_bonus x
+    explained), ``explained`` being that influencer's disclosure input (one
+    value per entry, or one for all): an honest message.
     """
     tally = Counter() if tally is None else tally
     entries = sorted({int(e) for e in candid_entries})
@@ -505,5 +507,7 @@ def reference_crisis_news(pop: ConsumerPopulation, company: int, candid_entries:
             tally["buffered"] += 1
         pop.brand_s[company, i] += damage
         tally["crisis_hit"] += 1
+    share = np.broadcast_to(np.asarray(explained, dtype=float), (len(candid_entries),))
+    share_of = {int(e): float(x) for e, x in zip(candid_entries, share, strict=True)}
     for e in entries:
-        pop.cred_r[e] += p["credibility_weight"] * (1.0 + p["explained_bonus"])
+        pop.cred_r[e] += p["credibility_weight"] * (1.0 + p["explained_bonus"] * share_of[e])

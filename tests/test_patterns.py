@@ -87,25 +87,27 @@ def test_trust_is_destroyed_faster_than_built() -> None:
 def test_prior_trust_buffers_crisis_damage() -> None:
     """Dawar & Pillutla 2000: consumers with higher prior expectations of a brand are hurt
     less by a product-harm crisis. Among consumers who trusted the brand (expected trust at
-    least neutral) when the crisis breaks, the week's drop in trust falls with prior trust
+    least neutral) when the crisis breaks, the drop the news causes falls with prior trust
     (Spearman < 0 at the 1 % level), in every seed.
 
     The cushion is the crisis sub-model's `prior_buffer`; the contrast run without it
-    (`prior_buffer` = 0) shows the pattern comes from that rule and not from the rest of the
-    week: with Beta evidence alone, a fixed dose of bad news takes at least as much from a
-    consumer who trusts more.
+    (`prior_buffer` = 0) shows how much of the pattern the rule makes: with Beta evidence
+    alone the fall is weaker (trusting consumers hold more evidence, so a fixed dose of bad
+    news moves them less), and the rule makes it steeper in every seed.
     """
     result = crisis_buffer(seeds=SEEDS, consumers=2000, crisis_week=80, weeks=100)
-    for with_rule, without_rule in zip(result.with_rule, result.without_rule, strict=True):
+    for with_rule in result.with_rule:
         assert with_rule.rho < 0 and with_rule.pvalue < 0.01, with_rule
-        assert not (without_rule.rho < 0 and without_rule.pvalue < 0.01), without_rule
-    assert result.reproduced and result.rule_needed
+    assert result.reproduced and result.rule_strengthens
+    low, high = result.quartile_drops()
+    low0, high0 = result.quartile_drops(without=True)
+    assert low - high > low0 - high0, "the rule widens the gap between the quarters"
 
 
 def test_crisis_figures_are_those_of_the_run() -> None:
     """The pattern's numbers are computed from the run, not elsewhere: the drop and the
     correlation of seed 0 agree with a direct computation on :func:`crisis_run`."""
-    run = crisis_run(0, consumers=300, crisis_week=20, weeks=25)
+    run = crisis_run(0, consumers=300, crisis_week=20, weeks=25, candour_buffer=0.0)
     assert run.trust.size == 26
     result = crisis_buffer(seeds=(0,), consumers=300, crisis_week=20, weeks=25)
     trusting = run.before >= 0.5
