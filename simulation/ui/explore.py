@@ -20,7 +20,7 @@ from typing import Any
 import solara
 import solara.lab
 
-from .. import parameters
+from .. import metrics, parameters
 from ..memory import memory_problem
 from ..parameters import ParameterError
 from . import charts, state
@@ -203,6 +203,36 @@ def company_html(run: LiveRun, index: int, lang: str) -> str:
             + f"</tr></thead><tbody>{rows}</tbody></table>")
 
 
+#: Rows of the fairness table: a column of :func:`simulation.metrics.fairness`, its
+#: catalogue label, and how to write it.
+FAIRNESS_ROWS = (
+    ("strategy", "fair_strategy", "{}"), ("structure", "fair_structure", "{}"),
+    ("spend_total", "fair_spend", "{:,.0f}"), ("unspent_total", "fair_unspent", "{:,.0f}"),
+    ("posts", "fair_posts", "{:,.0f}"), ("influencers", "fair_influencers", "{}"),
+    ("audience_total", "fair_audience", "{:,}"), ("audiences", "fair_audiences", "{}"),
+    ("price", "fair_price", "{:.2f}"), ("responsibility", "fair_responsibility", "{:.2f}"),
+    ("unit_cost", "fair_unit_cost", "{:.2f}"), ("quality_start", "fair_quality_start", "{:.3f}"),
+    ("quality_final", "fair_quality_final", "{:.3f}"),
+)
+
+
+def fairness_html(run: LiveRun, lang: str) -> str:
+    """What differs between the companies so far (spend, posts, audiences, product), as HTML.
+
+    The same table ``influence run`` prints (:func:`simulation.metrics.fairness`): a
+    reader sees whether the comparison is at equal spend before reading the charts.
+    Company names come from scenario files, so every text is escaped.
+    """
+    table = metrics.fairness(run.model).to_dict(orient="records")
+    head = "<th></th>" + "".join(f"<th>{escape(r['company'])}</th>" for r in table)
+    body = "".join(
+        f"<tr><th scope='row'>{escape(t(label, lang))}</th>"
+        + "".join(f"<td>{escape(form.format(r[key]))}</td>" for r in table) + "</tr>"
+        for key, label, form in FAIRNESS_ROWS)
+    return (f"<table class='fairness-table'><caption>{escape(t('fairness_title', lang))}"
+            f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
 def live_values(run: LiveRun, network_company: int, title: str, lang: str) -> dict[str, Any]:
     """Everything the Explore page shows that changes with the week, by name.
 
@@ -216,9 +246,11 @@ def live_values(run: LiveRun, network_company: int, title: str, lang: str) -> di
             "week": [t("week", lang, week=run.week)],
             "summary": [f"{title} · seed {run.seed} · "
                         + t("world_summary", lang, consumers=run.config["consumers"],
-                            companies=companies, influencers=len(run.model.influencers))
+                            companies=companies,
+                            influencers=sum(len(c.influencers) for c in run.model.companies))
                         + " · " + t("step_time", lang, ms=1000 * run.last_step_seconds)],
             "moments": [moments_text(run.events(), lang)],
+            "fairness": fairness_html(run, lang),
             "trust": option_json(charts.trust_option(run, lang)),
             "vanity": option_json(charts.vanity_option(run, lang)),
             "sales": option_json(charts.sales_option(run, lang)),
@@ -496,6 +528,8 @@ def LiveView(run: LiveRun, feed: LiveFeed, title: str, lang: str) -> solara.Elem
                 with solara.Card(classes=[f"chart-{name}"]):
                     chart(name, CHART_STYLE["height"], acknowledge=name == "trust")
         text("moments", "moments", "font-size: 0.85em")
+        FedHTML.element(feed=feed, feed_name="fairness", tag="div",
+                        attributes={"class": "fairness", "style": "font-size: 0.85em"})
         with solara.Card(t("network_title", lang), classes=["network-view"]):
             solara.Select(label=t("network_colour_by", lang), values=names,
                           value=names[company_index],

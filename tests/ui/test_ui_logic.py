@@ -236,3 +236,22 @@ def test_big_worlds_are_built_and_stepped_off_the_page_turn() -> None:
     assert is_heavy(apply_change(base, "consumers", 1_000_000))
     assert is_heavy(apply_change(apply_change(base, "consumers", 100_000),
                                  "network_degree", 100))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_explore_shows_what_differs_between_the_companies(lang: str) -> None:
+    """The fairness table of `influence run`, in the page: equal spend and audiences in
+    the default world, each row labelled in the page's language, names escaped."""
+    from simulation.ui.explore import FAIRNESS_ROWS, fairness_html
+
+    config = parameters.resolve({**parameters.defaults(), **SMALL})
+    config["companies"][0]["name"] = "<b>Billboard</b> Co"
+    run = LiveRun(config, seed=5)
+    run.step(6)
+    html = fairness_html(run, lang)
+    assert "&lt;b&gt;Billboard&lt;/b&gt; Co" in html and "<b>" not in html
+    for _, label, _ in FAIRNESS_ROWS:
+        assert t(label, lang) in html
+    spend = [c.week_spend for c in run.model.companies]
+    assert spend[0] == pytest.approx(spend[1])
+    assert html.count(f"<td>{sum(run.model.companies[0].spend):,.0f}</td>") == 2
