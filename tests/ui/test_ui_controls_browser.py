@@ -102,12 +102,20 @@ def folds(page, closed: bool):
     return page.locator(".lazy-details", has_text="▸" if closed else "▾")
 
 
+OPEN_FOLDS_JS = ("() => Array.from(document.querySelectorAll('.lazy-details'))"
+                 ".filter(e => e.innerText.includes('\u25be')).length")
+
+
 def toggle(page, fold) -> None:
-    """Click one fold's button and wait until the server has redrawn it the other way."""
-    handle = fold.element_handle()
-    was = handle.inner_text().strip()[0]
-    handle.click()
-    page.wait_for_function("([e, was]) => e.innerText.trim()[0] !== was", arg=[handle, was])
+    """Click one fold's button and wait until the server has redrawn the folds.
+
+    The wait counts the open folds on the whole page rather than watching the clicked
+    element: the server may replace the button's DOM node while redrawing, and a handle
+    on the old node would then never change (the cause of an earlier CI timeout).
+    """
+    before = page.evaluate(OPEN_FOLDS_JS)
+    fold.click()
+    page.wait_for_function(f"(before) => ({OPEN_FOLDS_JS})() !== before", arg=before)
 
 
 def open_every_fold(page) -> int:
