@@ -327,7 +327,8 @@ LAZY_COMMANDS: dict[str, str] = {
 #: Commands added to a lazily imported group when it is first used, from their own
 #: modules: ``group: {name: "module:attribute"}``.
 LAZY_SUBCOMMANDS: dict[str, dict[str, str]] = {
-    "dock": {"ablation": "simulation.ablation:ablation"},
+    "dock": {"ablation": "simulation.ablation:ablation",
+             "switches": "simulation.switching:switches"},
 }
 
 
