@@ -8,7 +8,9 @@ A ``[[hypotheses]]`` table of a spec says how one claim is read off runs::
     metric = "trust_mean"            # a column the runs keep (or a run-level summary)
     week = 156                       # or weeks = [a, b] (mean over the window); default: the end
     contrast = ["Engaged Co", "Billboard Co"]   # effect = A - B within each run
-    expect = "positive"              # the sign the claim predicts
+    expect = "positive"              # predicted sign: positive, negative, or none (|effect| small)
+    margin = 0.02                    # smallest effect of interest, in the outcome's units
+    margin_why = "2 points of mean trust: ..."   # why that margin, stated in advance
     baseline = "h01-base"            # experiment giving the effect and its CI
     region = "h01-region"            # experiment over a parameter region (optional)
 
@@ -22,18 +24,27 @@ Three ways to form the effect of a run (or pair of runs):
 * ``threshold = x``, ``company``: the company's value minus ``x`` (a claim
   that a quantity stays below or above a stated bound).
 
-The verdict: the claim *holds at the baseline* when the baseline's 95 % CI
-lies wholly on the predicted side of zero. In the region, each sampled point
-is judged by the sign of its mean effect. Then:
+Effects are in the outcome's units, with 95 % CIs. Each hypothesis reaches
+one of four verdicts by one-sided t tests against its margin ``m`` (the
+effect signed so that the predicted side is positive):
 
-* **supported**: holds at the baseline and at >= 90 % of the region's points;
-* **conditional**: holds at the baseline but fails at > 10 % of the region's
-  points, or fails at the baseline but holds at >= 25 % of them;
-* **not supported**: otherwise.
+* **supported**: the effect is beyond ``+m`` (H0 effect <= m rejected);
+* **contradicted**: beyond ``-m``, the other way (H0 effect >= -m rejected);
+* **no effect**: within ``(-m, m)`` by two one-sided tests (TOST, H0
+  |effect| >= m rejected);
+* **inconclusive**: none of these at the family's level.
 
-Where it fails is described by the single parameter threshold that best
-separates the failing points from the others (a decision stump), with the
-failure rate on each side.
+Each hypothesis's p-value is that of its best-supported conclusion; the
+family's p-values are Holm-adjusted and a conclusion stands where the
+adjusted p-value is below ``ALPHA`` = 0.05. (The three conclusions are
+disjoint, so reading the best of them costs no more than one test's error
+rate.) A claim with ``expect = "none"`` (a quantity that should stay small,
+such as a weak correlation) is *supported* by equivalence and *contradicted*
+beyond the margin on either side.
+
+In the region, each sampled point gets the same four verdicts from its own
+replicates at level ``ALPHA``, without correction (a map of where the claim
+holds, not a family of claims), and the report counts the points of each.
 """
 
 from __future__ import annotations
@@ -53,11 +64,14 @@ if TYPE_CHECKING:
     from .spec import Experiment
 
 HYPOTHESIS_KEYS = ("id", "claim", "metric", "week", "weeks", "contrast", "factor", "high",
-                   "low", "company", "threshold", "expect", "baseline", "region", "note")
+                   "low", "company", "threshold", "expect", "margin", "margin_why",
+                   "baseline", "region", "note")
 
-#: Verdict thresholds (documented in the report).
-SUPPORTED_SHARE = 0.9
-CONDITIONAL_SHARE = 0.25
+#: Family-wise error rate of the verdicts (Holm), and the level of each region point's test.
+ALPHA = 0.05
+
+#: The four verdicts, in report order.
+VERDICTS = ("supported", "contradicted", "no effect", "inconclusive")
 
 
 def check_hypotheses(tables: Any, experiments: Mapping[str, Experiment], label: str,
@@ -96,8 +110,17 @@ def check_hypotheses(tables: Any, experiments: Mapping[str, Experiment], label: 
             raise error(label, f"{where}.metric", metric,
                         "one of " + ", ".join((*SERIES_METRICS, *SUMMARY_METRICS)))
         expect = table.get("expect", "positive")
-        if expect not in ("positive", "negative"):
-            raise error(label, f"{where}.expect", expect, "positive or negative")
+        if expect not in ("positive", "negative", "none"):
+            raise error(label, f"{where}.expect", expect, "positive, negative or none")
+        margin = table.get("margin")
+        if isinstance(margin, bool) or not isinstance(margin, int | float) or not \
+                math.isfinite(margin) or margin <= 0:
+            raise error(label, f"{where}.margin", margin,
+                        "a positive number: the smallest effect of interest, in the "
+                        "outcome's units")
+        if not isinstance(table.get("margin_why"), str) or not table["margin_why"].strip():
+            raise error(label, f"{where}.margin_why", table.get("margin_why"),
+                        "a non-empty string: why this margin is the smallest effect of interest")
         used = [table["baseline"]] + ([table["region"]] if "region" in table else [])
         for key, name in zip(("baseline", "region"), used, strict=False):
             if name not in experiments:
@@ -169,6 +192,40 @@ def _check_window(table: Mapping[str, Any], where: str, label: str, error: type[
 # --------------------------------------------------------------------------
 # Judging
 # --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Estimate:
+    """An effect in outcome units with its 95 % CI, standard error and degrees of freedom."""
+
+    effect: float
+    lo: float
+    hi: float
+    se: float
+    df: float
+    n: int
+
+
+@dataclass(frozen=True)
+class Tests:
+    """One-sided p-values of the three conclusions a hypothesis may reach.
+
+    ``p_supported``: H0 "the effect is not beyond the margin on the predicted
+    side"; ``p_contradicted``: H0 "not beyond it on the other side" (for
+    ``expect = "none"``: beyond it on either side); ``p_equivalent``: the
+    TOST p-value, H0 "the effect is at least the margin away from zero".
+    """
+
+    p_supported: float
+    p_contradicted: float
+    p_equivalent: float
+
+    def best(self) -> tuple[str, float]:
+        """The conclusion with the smallest p-value and that p-value."""
+        options = (("supported", self.p_supported), ("contradicted", self.p_contradicted),
+                   ("no effect", self.p_equivalent))
+        return min(options, key=lambda kv: (kv[1], ("supported", "contradicted",
+                                                      "no effect").index(kv[0])))
+
+
 @dataclass
 class Verdict:
     """What the runs say about one hypothesis."""
@@ -177,30 +234,38 @@ class Verdict:
     claim: str
     measure: str
     expect: str
+    margin: float
+    margin_why: str
     n: int
     effect: float
     lo: float
     hi: float
-    d: float
-    d_lo: float
-    d_hi: float
-    holds_at_baseline: bool
-    region_points: int
-    region_fails: int
-    where_fails: str
+    p: float
+    p_holm: float
+    conclusion: str
     verdict: str
+    region_points: int = 0
+    region_counts: dict[str, int] = field(default_factory=dict)
+    where_fails: str = "no region explored"
     note: str = ""
     region: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     region_parameters: tuple[str, ...] = ()
 
+    @property
+    def region_fails(self) -> int:
+        """Region points where the claim is not supported."""
+        return self.region_points - self.region_counts.get("supported", 0)
+
     def row(self) -> dict[str, Any]:
         """A flat record for hypotheses.csv."""
         return {"id": self.id, "claim": self.claim, "measure": self.measure,
-                "expect": self.expect, "n": self.n, "effect": self.effect, "lo": self.lo,
-                "hi": self.hi, "cohens_d": self.d, "d_lo": self.d_lo, "d_hi": self.d_hi,
-                "holds_at_baseline": self.holds_at_baseline,
-                "region_points": self.region_points, "region_fails": self.region_fails,
-                "where_fails": self.where_fails, "verdict": self.verdict}
+                "expect": self.expect, "margin": self.margin, "n": self.n,
+                "effect": self.effect, "lo": self.lo, "hi": self.hi, "p": self.p,
+                "p_holm": self.p_holm, "verdict": self.verdict,
+                "region_points": self.region_points,
+                **{f"region_{k.replace(' ', '_')}": self.region_counts.get(k, 0)
+                   for k in VERDICTS},
+                "where_fails": self.where_fails}
 
 
 def run_values(frame: pd.DataFrame, experiment: Mapping[str, Any], hypothesis: Mapping[str, Any],
@@ -243,68 +308,120 @@ def effects(frame: pd.DataFrame, experiment: Mapping[str, Any],
     return values
 
 
-def _mean_ci(values: np.ndarray) -> tuple[float, float, float, float, int]:
-    values = values[np.isfinite(values)]
-    n = values.size
-    if n == 0:
-        return (math.nan,) * 4 + (0,)  # type: ignore[return-value]
-    mean = float(values.mean())
-    if n < 2:
-        return mean, math.nan, math.nan, math.nan, n
-    sd = float(values.std(ddof=1))
-    half = float(_stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
-    return mean, mean - half, mean + half, sd, n
+_NAN_ESTIMATE = Estimate(math.nan, math.nan, math.nan, math.nan, math.nan, 0)
 
 
-def baseline_effect(values: pd.DataFrame, hypothesis: Mapping[str, Any]
-                    ) -> tuple[float, float, float, float, float, float, int]:
-    """Effect, its 95 % CI, Cohen's d with an approximate 95 % CI, and n.
+def estimate(values: pd.DataFrame, hypothesis: Mapping[str, Any]) -> Estimate:
+    """The effect in outcome units with its 95 % CI.
 
-    Paired (contrast, threshold): one-sample t interval of the per-run
-    effects, d = mean / sd. Factor: Welch's interval of the difference of
-    means, d = difference / pooled sd.
+    Paired (contrast, threshold): the one-sample t interval of the per-run
+    effects. Factor: Welch's interval of the difference of the two groups' means.
     """
     if hypothesis["form"] != "factor":
-        mean, lo, hi, sd, n = _mean_ci(values["value"].to_numpy(np.float64))
-        d = mean / sd if sd and math.isfinite(sd) and sd > 0 else math.nan
-        se_d = math.sqrt(1.0 / n + d * d / (2.0 * n)) if n and math.isfinite(d) else math.nan
-        return mean, lo, hi, d, d - 1.96 * se_d, d + 1.96 * se_d, n
-    factor = hypothesis["factor"]
-    high = values.loc[values[factor] == hypothesis["high"], "value"].to_numpy(np.float64)
-    low = values.loc[values[factor] == hypothesis["low"], "value"].to_numpy(np.float64)
-    high, low = high[np.isfinite(high)], low[np.isfinite(low)]
-    n1, n2 = high.size, low.size
-    if n1 < 2 or n2 < 2:
-        diff = float(high.mean() - low.mean()) if n1 and n2 else math.nan
-        return diff, math.nan, math.nan, math.nan, math.nan, math.nan, n1 + n2
-    v1, v2 = high.var(ddof=1), low.var(ddof=1)
-    diff = float(high.mean() - low.mean())
-    se = math.sqrt(v1 / n1 + v2 / n2)
-    if se == 0:
-        return diff, diff, diff, math.nan, math.nan, math.nan, n1 + n2
-    df = (v1 / n1 + v2 / n2) ** 2 / ((v1 / n1) ** 2 / (n1 - 1) + (v2 / n2) ** 2 / (n2 - 1))
-    half = float(_stats.t.ppf(0.975, df)) * se
-    pooled = math.sqrt(((n1 - 1) * v1 + (n2 - 1) * v2) / (n1 + n2 - 2))
-    d = diff / pooled if pooled > 0 else math.nan
-    se_d = math.sqrt((n1 + n2) / (n1 * n2) + d * d / (2.0 * (n1 + n2)))
-    return diff, diff - half, diff + half, d, d - 1.96 * se_d, d + 1.96 * se_d, n1 + n2
+        x = values["value"].to_numpy(np.float64)
+        x = x[np.isfinite(x)]
+        n = x.size
+        if n == 0:
+            return _NAN_ESTIMATE
+        mean = float(x.mean())
+        if n < 2:
+            return Estimate(mean, math.nan, math.nan, math.nan, math.nan, n)
+        se = float(x.std(ddof=1)) / math.sqrt(n)
+        df = float(n - 1)
+    else:
+        factor = hypothesis["factor"]
+        high = values.loc[values[factor] == hypothesis["high"], "value"].to_numpy(np.float64)
+        low = values.loc[values[factor] == hypothesis["low"], "value"].to_numpy(np.float64)
+        high, low = high[np.isfinite(high)], low[np.isfinite(low)]
+        n1, n2 = high.size, low.size
+        if not n1 or not n2:
+            return Estimate(math.nan, math.nan, math.nan, math.nan, math.nan, n1 + n2)
+        mean = float(high.mean() - low.mean())
+        n = n1 + n2
+        if n1 < 2 or n2 < 2:
+            return Estimate(mean, math.nan, math.nan, math.nan, math.nan, n)
+        v1, v2 = high.var(ddof=1) / n1, low.var(ddof=1) / n2
+        se = math.sqrt(v1 + v2)
+        df = ((v1 + v2) ** 2 / (v1 ** 2 / (n1 - 1) + v2 ** 2 / (n2 - 1))) if se > 0 \
+            else float(n - 2)
+    half = float(_stats.t.ppf(1 - ALPHA / 2, df)) * se
+    return Estimate(mean, mean - half, mean + half, se, df, n)
+
+
+def _p_above(effect: float, se: float, df: float, bound: float) -> float:
+    """One-sided p-value of H0 "effect <= bound" (a zero standard error is a point mass)."""
+    if se > 0:
+        return float(_stats.t.sf((effect - bound) / se, df))
+    return 0.0 if effect > bound else 1.0
+
+
+def _p_below(effect: float, se: float, df: float, bound: float) -> float:
+    """One-sided p-value of H0 "effect >= bound"."""
+    if se > 0:
+        return float(_stats.t.cdf((effect - bound) / se, df))
+    return 0.0 if effect < bound else 1.0
+
+
+def margin_tests(estimate_: Estimate, margin: float, expect: str) -> Tests:
+    """One-sided t tests of the effect against the margin (see :class:`Tests`).
+
+    With ``expect`` positive or negative the effect is first signed so that
+    the predicted side is positive. Fewer than 2 values give p-values of 1:
+    nothing can be concluded.
+    """
+    if not (math.isfinite(estimate_.effect) and math.isfinite(estimate_.se)):
+        return Tests(1.0, 1.0, 1.0)
+    sign = -1.0 if expect == "negative" else 1.0
+    effect, se, df = sign * estimate_.effect, estimate_.se, estimate_.df
+    above = _p_above(effect, se, df, margin)
+    below = _p_below(effect, se, df, -margin)
+    equivalent = max(_p_above(effect, se, df, -margin), _p_below(effect, se, df, margin))
+    if expect == "none":  # the claim is equivalence; beyond the margin either way refutes it
+        return Tests(equivalent, min(above, below), 1.0)
+    return Tests(above, below, equivalent)
+
+
+def decide(tests_: Tests, alpha: float = 0.05) -> tuple[str, float]:
+    """The verdict at level ``alpha`` and the p-value that decided it."""
+    conclusion, p = tests_.best()
+    return (conclusion if p < alpha else "inconclusive"), p
+
+
+def holm(p: Sequence[float]) -> np.ndarray:
+    """Holm's step-down adjusted p-values (family-wise error control)."""
+    p = np.asarray(p, np.float64)
+    m = p.size
+    order = np.argsort(p, kind="stable")
+    adjusted = np.empty(m)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+def _point_verdicts(values: pd.DataFrame, hypothesis: Mapping[str, Any],
+                    names: Sequence[str]) -> pd.DataFrame:
+    """Per sampled point of the region: the effect, its CI and its own verdict."""
+    others = [n for n in names if n != hypothesis.get("factor")]
+    rows = []
+    for sample, own in values.groupby("sample", sort=True):
+        est = estimate(own, hypothesis)
+        if not math.isfinite(est.effect):
+            continue
+        verdict, _ = decide(margin_tests(est, float(hypothesis["margin"]), hypothesis["expect"]))
+        rows.append({"sample": sample, **{n: own[n].iloc[0] for n in others},
+                     "effect": est.effect, "lo": est.lo, "hi": est.hi, "n": est.n,
+                     "verdict": verdict})
+    return pd.DataFrame(rows, columns=["sample", *others, "effect", "lo", "hi", "n", "verdict"])
 
 
 def region_effects(values: pd.DataFrame, hypothesis: Mapping[str, Any],
                    names: Sequence[str]) -> pd.DataFrame:
-    """Per sampled point of the region: the mean effect and the point's parameter values."""
-    others = [n for n in names if n != hypothesis.get("factor")]
-    if hypothesis["form"] != "factor":
-        grouped = values.groupby("sample", sort=True)
-        out = grouped[others].first()
-        out["effect"] = grouped["value"].mean()
-        return out.reset_index()
-    factor = hypothesis["factor"]
-    high = values[values[factor] == hypothesis["high"]].groupby("sample")["value"].mean()
-    low = values[values[factor] == hypothesis["low"]].groupby("sample")["value"].mean()
-    out = values.groupby("sample", sort=True)[others].first()
-    out["effect"] = high - low
-    return out.dropna(subset=["effect"]).reset_index()
+    """Per sampled point: the effect with its CI, its verdict and whether the claim fails."""
+    region = _point_verdicts(values, hypothesis, names)
+    region["fails"] = region["verdict"] != "supported"
+    return region
 
 
 def failure_rule(region: pd.DataFrame, names: Sequence[str]) -> str:
@@ -332,39 +449,38 @@ def failure_rule(region: pd.DataFrame, names: Sequence[str]) -> str:
     return best[1] if best is not None else f"fails at {int(fails.sum())} points"
 
 
-def judge(frame: pd.DataFrame, described: Mapping[str, Any],
-          hypothesis: Mapping[str, Any]) -> Verdict:
-    """Effect at the baseline, failures in the region, and the verdict of one hypothesis."""
+def judge(frame: pd.DataFrame, described: Mapping[str, Any], hypothesis: Mapping[str, Any],
+          p_holm: float | None = None) -> Verdict:
+    """Effect at the baseline with its verdict, and each region point's verdict.
+
+    ``p_holm`` is the hypothesis's Holm-adjusted p-value within its family
+    (:func:`judge_all`); alone, the unadjusted p-value decides.
+    """
     experiments = {e["name"]: e for e in described["experiments"]}
     base = experiments[hypothesis["baseline"]]
-    values = effects(frame, base, hypothesis)
-    effect, lo, hi, d, d_lo, d_hi, n = baseline_effect(values, hypothesis)
-    sign = 1.0 if hypothesis["expect"] == "positive" else -1.0
-    holds = bool(math.isfinite(lo) and (lo > 0 if sign > 0 else hi < 0))
+    est = estimate(effects(frame, base, hypothesis), hypothesis)
+    margin = float(hypothesis["margin"])
+    conclusion, p = margin_tests(est, margin, hypothesis["expect"]).best()
+    adjusted = p if p_holm is None else p_holm
+    verdict = conclusion if adjusted < ALPHA else "inconclusive"
     region = pd.DataFrame()
     names: list[str] = []
     where = "no region explored"
+    counts: dict[str, int] = {}
     if "region" in hypothesis:
         experiment = experiments[hypothesis["region"]]
         names = [p["name"] for p in experiment["parameters"]
                  if p["name"] != hypothesis.get("factor")]
         region = region_effects(effects(frame, experiment, hypothesis), hypothesis,
                                 [p["name"] for p in experiment["parameters"]])
-        region["fails"] = ~(sign * region["effect"] > 0)
+        counts = {k: int((region["verdict"] == k).sum()) for k in VERDICTS}
         where = failure_rule(region, names)
-    points = len(region)
-    fails = int(region["fails"].sum()) if points else 0
-    share = (points - fails) / points if points else (1.0 if holds else 0.0)
-    if holds and share >= SUPPORTED_SHARE:
-        verdict = "supported"
-    elif holds or share >= CONDITIONAL_SHARE and points:
-        verdict = "conditional"
-    else:
-        verdict = "not supported"
     return Verdict(id=hypothesis["id"], claim=hypothesis["claim"], measure=describe(hypothesis),
-                   expect=hypothesis["expect"], n=n, effect=effect, lo=lo, hi=hi, d=d, d_lo=d_lo,
-                   d_hi=d_hi, holds_at_baseline=holds, region_points=points,
-                   region_fails=fails, where_fails=where, verdict=verdict,
+                   expect=hypothesis["expect"], margin=margin,
+                   margin_why=hypothesis.get("margin_why", ""), n=est.n, effect=est.effect,
+                   lo=est.lo, hi=est.hi, p=p, p_holm=adjusted, conclusion=conclusion,
+                   verdict=verdict,
+                   region_points=len(region), region_counts=counts, where_fails=where,
                    note=hypothesis.get("note", ""), region=region,
                    region_parameters=tuple(names))
 
@@ -394,8 +510,12 @@ _RUN_LEVEL = ("billboard_share", "cum_impressions", "cum_likes", "cum_sales", "c
 
 
 def judge_all(frame: pd.DataFrame, described: Mapping[str, Any]) -> list[Verdict]:
-    """Every hypothesis of the spec, in file order."""
-    return [judge(frame, described, h) for h in described["hypotheses"]]
+    """Every hypothesis of the spec, in file order, Holm-corrected across the family."""
+    verdicts = [judge(frame, described, h) for h in described["hypotheses"]]
+    for v, p in zip(verdicts, holm([v.p for v in verdicts]), strict=True):
+        v.p_holm = float(p)
+        v.verdict = v.conclusion if p < ALPHA else "inconclusive"
+    return verdicts
 
 
 # --------------------------------------------------------------------------
@@ -403,6 +523,14 @@ def judge_all(frame: pd.DataFrame, described: Mapping[str, Any]) -> list[Verdict
 # --------------------------------------------------------------------------
 def _fmt(x: float) -> str:
     return "n/a" if not math.isfinite(x) else f"{x:.3g}"
+
+
+def _counts(v: Verdict) -> str:
+    return ", ".join(f"{v.region_counts.get(k, 0)} {k}" for k in VERDICTS)
+
+
+def _p(x: float) -> str:
+    return "< 0.001" if x < 0.001 else f"{x:.3f}"
 
 
 def hypotheses_section(verdicts: Sequence[Verdict], described: Mapping[str, Any],
@@ -414,42 +542,53 @@ def hypotheses_section(verdicts: Sequence[Verdict], described: Mapping[str, Any]
 
     written = []
     lines = [f"# {described['title']}", "",
-             "Each hypothesis of the model's design (MODEL.md) is read off runs as a metric "
-             "and a difference, with the effect's 95 % confidence interval at the baseline "
-             "(Student t; Welch for two groups of runs) and Cohen's d. The claim **holds at "
-             "the baseline** when the whole interval lies on the predicted side of zero. "
-             "Each sampled point of the parameter region is then judged by the sign of its "
-             "mean effect over its replicates (no difference at all counts as a failure). "
-             "Verdict: **supported** when it holds at the "
-             f"baseline and at >= {SUPPORTED_SHARE:.0%} of the region's points; "
-             "**conditional** when it holds at the baseline but fails at more of them, or "
-             f"fails at the baseline but holds at >= {CONDITIONAL_SHARE:.0%} of them; **not "
-             "supported** otherwise. Where it fails is the single parameter threshold that "
-             "best separates failing points (a decision stump).", "",
-             "| id | claim | measure | effect [95 % CI] | Cohen's d | baseline | region "
-             "fails | verdict |", "|---|---|---|---|---|---|---|---|"]
+             "Each hypothesis of the model's design (MODEL.md) states in advance its measure, "
+             "its predicted sign and its smallest effect of interest (the margin *m*, in the "
+             "outcome's units, with a reason). The effect is read off the baseline "
+             "experiment's runs with its 95 % confidence interval (Student t on paired runs; "
+             "Welch for two groups of runs), and one-sided t tests against the margin give "
+             "one of four verdicts: **supported** (beyond +m on the predicted side), "
+             "**contradicted** (beyond m on the other side), **no effect** (within (-m, m) by "
+             "two one-sided tests, TOST) or **inconclusive**. A claim that a quantity stays "
+             "small (predicted sign *none*) is supported by equivalence. Each hypothesis's "
+             "p-value is that of its best-supported conclusion; the p-values of the family of "
+             f"{len(verdicts)} hypotheses are Holm-adjusted and a conclusion stands when the "
+             f"adjusted p-value is below {ALPHA}. Every sampled point of a hypothesis's "
+             "parameter region gets the same four verdicts from its own replicates (level "
+             f"{ALPHA}, uncorrected: a map of where the claim holds). No standardised effect "
+             "size (Cohen's d) is given: in a simulation the spread between replicates is "
+             "set by the world's size and the number of runs, not by a population, so d "
+             "measures the noise of the design rather than the size of an effect. The forest "
+             "plot shows each effect divided by its margin instead: beyond +1 is an effect "
+             "larger than the smallest one of interest.", "",
+             "| id | claim | measure | margin | effect [95 % CI] | p (Holm) | region points "
+             "(supported / contradicted / no effect / inconclusive) | verdict |",
+             "|---|---|---|---|---|---|---|---|"]
     for v in verdicts:
-        lines.append(f"| {v.id} | {v.claim} | {v.measure} | {_fmt(v.effect)} "
-                     f"[{_fmt(v.lo)}, {_fmt(v.hi)}] | {_fmt(v.d)} | "
-                     f"{'holds' if v.holds_at_baseline else 'fails'} (n={v.n}) | "
-                     f"{v.region_fails}/{v.region_points} | **{v.verdict}** |")
+        region = (" / ".join(str(v.region_counts.get(k, 0)) for k in VERDICTS)
+                  if v.region_points else "none")
+        lines.append(f"| {v.id} | {v.claim} | {v.measure} | {_fmt(v.margin)} | "
+                     f"{_fmt(v.effect)} [{_fmt(v.lo)}, {_fmt(v.hi)}] | {_p(v.p_holm)} | "
+                     f"{region} | **{v.verdict}** |")
     lines.append("")
     fig = forest_figure(verdicts)
     if fig is not None:
         path = atomic_write_bytes(figures / f"{report_path.stem}-effects.png", png(fig))
         written.append(path)
-        lines += [f"![standardised effects]({os.path.relpath(path, report_path.parent)})", ""]
+        lines += [f"![effects in units of their margins]"
+                  f"({os.path.relpath(path, report_path.parent)})", ""]
     for v, h in zip(verdicts, described["hypotheses"], strict=True):
         lines += [f"## {v.id}: {v.claim}", "",
                   f"- Measure: {v.measure}; predicted sign: {v.expect}.",
+                  f"- Smallest effect of interest: {_fmt(v.margin)}; {v.margin_why}",
                   f"- Baseline (experiment `{h['baseline']}`, {v.n} runs): effect "
-                  f"{_fmt(v.effect)}, 95 % CI [{_fmt(v.lo)}, {_fmt(v.hi)}], Cohen's d "
-                  f"{_fmt(v.d)} [{_fmt(v.d_lo)}, {_fmt(v.d_hi)}]: "
-                  f"{'holds' if v.holds_at_baseline else 'does not hold'}."]
+                  f"{_fmt(v.effect)}, 95 % CI [{_fmt(v.lo)}, {_fmt(v.hi)}]; best-supported "
+                  f"conclusion *{v.conclusion}*, p = {_p(v.p)}, Holm-adjusted {_p(v.p_holm)}."]
         if v.region_points:
             lines.append(f"- Region (experiment `{h['region']}`, {v.region_points} sampled "
-                         f"points over {', '.join(f'`{p}`' for p in v.region_parameters)}): "
-                         f"fails at {v.region_fails}; {v.where_fails}.")
+                         f"points over {', '.join(f'`{p}`' for p in v.region_parameters)}, "
+                         f"each judged from its own replicates): {_counts(v)}; "
+                         f"{v.where_fails}.")
         lines.append(f"- Verdict: **{v.verdict}**.")
         if v.note:
             lines.append(f"- Note: {v.note}")
@@ -464,33 +603,39 @@ def hypotheses_section(verdicts: Sequence[Verdict], described: Mapping[str, Any]
     return lines, written
 
 
+_COLORS = {"supported": "C2", "contradicted": "C3", "no effect": "C0", "inconclusive": "C7"}
+
+
 def forest_figure(verdicts: Sequence[Verdict]) -> Any:
-    """Cohen's d of each hypothesis with its 95 % CI, signed so that right = as predicted."""
+    """Each effect and its 95 % CI divided by its margin, signed so that right = as predicted."""
     from .analysis import _figure
 
-    shown = [v for v in verdicts if math.isfinite(v.d)]
+    shown = [v for v in verdicts if math.isfinite(v.effect) and v.margin > 0]
     if not shown:
         return None
     fig = _figure(7.0, 0.45 * len(shown) + 1.4)
     ax = fig.subplots()
     for y, v in enumerate(reversed(shown)):
-        sign = 1.0 if v.expect == "positive" else -1.0
-        d, lo, hi = sign * v.d, sign * v.d_lo, sign * v.d_hi
-        lo, hi = min(lo, hi), max(lo, hi)
-        color = {"supported": "C2", "conditional": "C1"}.get(v.verdict, "C3")
-        ax.plot([lo, hi], [y, y], color=color, lw=2)
-        ax.plot([d], [y], "o", color=color)
+        sign = -1.0 if v.expect == "negative" else 1.0
+        mid = sign * v.effect / v.margin
+        ends = [sign * x / v.margin for x in (v.lo, v.hi) if math.isfinite(x)] or [mid]
+        color = _COLORS.get(v.verdict, "C7")
+        ax.plot([min(ends), max(ends)], [y, y], color=color, lw=2)
+        ax.plot([mid], [y], "o", color=color)
+    for x in (-1.0, 1.0):
+        ax.axvline(x, color="grey", lw=0.8, ls="--")
     ax.axvline(0.0, color="grey", lw=0.8)
     ax.set_yticks(range(len(shown)), [v.id for v in reversed(shown)])
-    ax.set_xscale("symlog", linthresh=1.0)
-    ax.set_xlabel("Cohen's d at the baseline, signed: > 0 is the predicted direction")
-    ax.set_title("Effects with 95 % CI (green supported, orange conditional, red not)",
-                 fontsize=9)
+    ax.set_xscale("symlog", linthresh=2.0)
+    ax.set_xlabel("effect / margin at the baseline, signed: > 1 is beyond the smallest effect "
+                  "of interest as predicted", fontsize=8)
+    ax.set_title("Effects with 95 % CI (green supported, red contradicted, blue no effect, "
+                 "grey inconclusive)", fontsize=8)
     return fig
 
 
 def region_figure(verdict: Verdict) -> Any:
-    """The effect at each region point against each region parameter; failures in red."""
+    """The effect at each region point against each region parameter, coloured by verdict."""
     from .analysis import _figure
 
     region = verdict.region
@@ -502,19 +647,22 @@ def region_figure(verdict: Verdict) -> Any:
     rows = math.ceil(len(names) / columns)
     fig = _figure(3.3 * columns, 2.7 * rows + 0.5)
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
-    fails = region["fails"].to_numpy(bool)
     for ax, name in zip(axes, names, strict=False):
         x = region[name].to_numpy(np.float64)
         y = region["effect"].to_numpy(np.float64)
-        ax.scatter(x[~fails], y[~fails], s=14, color="C0", label="holds")
-        ax.scatter(x[fails], y[fails], s=14, color="C3", label="fails")
+        for label in VERDICTS:
+            mask = (region["verdict"] == label).to_numpy(bool)
+            if mask.any():
+                ax.scatter(x[mask], y[mask], s=14, color=_COLORS[label], label=label)
         ax.axhline(0.0, color="grey", lw=0.8)
+        for m in (-verdict.margin, verdict.margin):
+            ax.axhline(m, color="grey", lw=0.8, ls="--")
         ax.set_xlabel(name, fontsize=8)
         ax.tick_params(labelsize=7)
     for ax in axes[len(names):]:
         ax.set_visible(False)
     axes[0].set_ylabel("effect", fontsize=8)
     axes[0].legend(fontsize=7)
-    fig.suptitle(f"{verdict.id}: effect at each region point ({verdict.region_fails}/"
-                 f"{verdict.region_points} fail)", fontsize=10)
+    fig.suptitle(f"{verdict.id}: effect at each region point ({_counts(verdict)})",
+                 fontsize=10)
     return fig

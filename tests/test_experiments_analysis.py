@@ -12,7 +12,15 @@ from scipy import stats
 
 from experiments import designs
 from experiments.analysis import morris_indices, replicate_stats, sobol_indices
-from experiments.hypotheses import baseline_effect, failure_rule, judge
+from experiments.hypotheses import (
+    Estimate,
+    estimate,
+    failure_rule,
+    holm,
+    judge,
+    judge_all,
+    margin_tests,
+)
 from experiments.spec import Experiment, Parameter
 
 
@@ -93,17 +101,94 @@ def test_replicate_statistics_match_direct_computation() -> None:
 def test_paired_and_welch_effects_match_scipy() -> None:
     rng = np.random.default_rng(1)
     paired = pd.DataFrame({"value": rng.normal(0.3, 1.0, 12)})
-    effect, lo, hi, d, _, _, n = baseline_effect(paired, {"form": "contrast"})
+    est = estimate(paired, {"form": "contrast"})
     ci = stats.ttest_1samp(paired["value"], 0.0).confidence_interval(0.95)
-    assert (effect, lo, hi, n) == pytest.approx((paired["value"].mean(), ci.low, ci.high, 12))
-    assert d == pytest.approx(paired["value"].mean() / paired["value"].std(ddof=1))
+    assert (est.effect, est.lo, est.hi, est.n) == pytest.approx(
+        (paired["value"].mean(), ci.low, ci.high, 12))
     groups = pd.DataFrame({"f": [1] * 8 + [0] * 10,
                            "value": np.r_[rng.normal(2, 1, 8), rng.normal(1, 3, 10)]})
-    effect, lo, hi, *_ = baseline_effect(groups, {"form": "factor", "factor": "f", "high": 1,
-                                                  "low": 0})
+    est = estimate(groups, {"form": "factor", "factor": "f", "high": 1, "low": 0})
     high, low = groups["value"][:8], groups["value"][8:]
     ci = stats.ttest_ind(high, low, equal_var=False).confidence_interval(0.95)
-    assert (effect, lo, hi) == pytest.approx((high.mean() - low.mean(), ci.low, ci.high))
+    assert (est.effect, est.lo, est.hi) == pytest.approx((high.mean() - low.mean(), ci.low,
+                                                          ci.high))
+
+
+def test_one_sided_tests_against_the_margin_match_scipy() -> None:
+    x = np.random.default_rng(4).normal(0.05, 0.1, 10)
+    est = estimate(pd.DataFrame({"value": x}), {"form": "contrast"})
+    t = margin_tests(est, 0.02, "positive")
+    assert t.p_supported == pytest.approx(stats.ttest_1samp(x, 0.02,
+                                                            alternative="greater").pvalue)
+    assert t.p_contradicted == pytest.approx(stats.ttest_1samp(x, -0.02,
+                                                               alternative="less").pvalue)
+    tost = max(stats.ttest_1samp(x, -0.02, alternative="greater").pvalue,
+               stats.ttest_1samp(x, 0.02, alternative="less").pvalue)
+    assert t.p_equivalent == pytest.approx(tost)
+    # Predicting a negative effect mirrors the tests.
+    mirrored = margin_tests(est, 0.02, "negative")
+    assert (mirrored.p_supported, mirrored.p_contradicted) == pytest.approx(
+        (t.p_contradicted, t.p_supported))
+
+
+@pytest.mark.parametrize(("mean", "sd", "expect", "verdict"), [
+    (0.10, 0.02, "positive", "supported"),       # well beyond the margin as predicted
+    (-0.10, 0.02, "positive", "contradicted"),   # well beyond it the other way
+    (0.10, 0.02, "negative", "contradicted"),
+    (0.00, 0.01, "positive", "no effect"),        # tight around zero: equivalence
+    (0.02, 0.01, "positive", "inconclusive"),    # at the margin: nothing can be said
+    (0.00, 0.30, "positive", "inconclusive"),     # too noisy to say anything
+    (0.00, 0.01, "none", "supported"),            # a claim that the effect is small
+    (0.10, 0.02, "none", "contradicted"),
+    (-0.10, 0.02, "none", "contradicted"),
+])
+def test_four_verdicts_from_the_margin(mean: float, sd: float, expect: str,
+                                       verdict: str) -> None:
+    x = np.random.default_rng(5).normal(0.0, 1.0, 16)
+    x = mean + sd * (x - x.mean()) / x.std(ddof=1)  # exactly this mean and sd
+    frame = pd.DataFrame([{"experiment": "e", "point": 0, "sample": 0, "replicate": r,
+                           "step": 1, "final": True, "company": c,
+                           "trust_mean": (v if c == "A" else 0.0)}
+                          for r, v in enumerate(x) for c in ("A", "B")])
+    described = {"experiments": [{"name": "e", "parameters": []}]}
+    hypothesis = {"id": "H", "claim": "c", "metric": "trust_mean", "form": "contrast",
+                  "contrast": ["A", "B"], "expect": expect, "margin": 0.02, "baseline": "e"}
+    judged = judge(frame, described, hypothesis)
+    assert judged.verdict == verdict
+    assert judged.effect == pytest.approx(mean)
+
+
+def test_a_deterministic_effect_is_judged_without_noise() -> None:
+    exact = Estimate(1.0, 1.0, 1.0, 0.0, 15.0, 16)
+    assert margin_tests(exact, 0.1, "positive").best() == ("supported", 0.0)
+    assert margin_tests(Estimate(0.0, 0.0, 0.0, 0.0, 15.0, 16), 0.1, "positive").best() == \
+        ("no effect", 0.0)
+
+
+def test_holm_adjusts_step_down() -> None:
+    np.testing.assert_allclose(holm([0.01, 0.04, 0.03, 0.005]), [0.03, 0.06, 0.06, 0.02])
+    assert holm([0.5]).tolist() == [0.5]
+
+
+def test_judge_all_corrects_across_the_family() -> None:
+    """A p-value of about 0.03 stands alone but not among ten hypotheses."""
+    x = np.random.default_rng(6).normal(0.0, 1.0, 16)
+    x = (x - x.mean()) / x.std(ddof=1)
+    t_crit = stats.t.ppf(1 - 0.03, 15)
+    values = 0.02 + t_crit * 0.1 / 4.0 + 0.1 * x  # p(effect <= 0.02) = 0.03
+    frame = pd.DataFrame([{"experiment": "e", "point": 0, "sample": 0, "replicate": r,
+                           "step": 1, "final": True, "company": c,
+                           "trust_mean": (v if c == "A" else 0.0)}
+                          for r, v in enumerate(values) for c in ("A", "B")])
+    one = {"id": "H", "claim": "c", "metric": "trust_mean", "form": "contrast",
+           "contrast": ["A", "B"], "expect": "positive", "margin": 0.02, "baseline": "e"}
+    described = {"experiments": [{"name": "e", "parameters": []}], "hypotheses": [one]}
+    alone = judge_all(frame, described)[0]
+    assert alone.p == pytest.approx(0.03) and alone.verdict == "supported"
+    family = judge_all(frame, {**described, "hypotheses": [{**one, "id": f"H{i}"}
+                                                           for i in range(10)]})
+    assert all(v.verdict == "inconclusive" and v.conclusion == "supported" for v in family)
+    assert family[0].p_holm == pytest.approx(0.3)
 
 
 def test_failure_rule_finds_the_separating_threshold() -> None:
@@ -120,10 +205,11 @@ def test_judge_gives_verdicts_from_baseline_and_region() -> None:
     frame = synthetic_runs(np.random.default_rng(3))
     described = {"experiments": [{"name": "e", "parameters": [{"name": "level"}]}]}
     hypothesis = {"id": "H", "claim": "A above B", "metric": "trust_mean", "form": "contrast",
-                  "contrast": ["A", "B"], "expect": "positive", "baseline": "e", "region": "e"}
+                  "contrast": ["A", "B"], "expect": "positive", "margin": 0.01,
+                  "baseline": "e", "region": "e"}
     verdict = judge(frame, described, hypothesis)
-    assert verdict.holds_at_baseline and verdict.verdict == "supported"
-    assert verdict.region_points == 2 and verdict.region_fails == 0
+    assert verdict.verdict == "supported"
+    assert verdict.region_points == 2 and verdict.region_counts["supported"] == 2
     opposite = judge(frame, described, {**hypothesis, "expect": "negative"})
-    assert not opposite.holds_at_baseline and opposite.verdict == "not supported"
-    assert opposite.region_fails == 2
+    assert opposite.verdict == "contradicted"
+    assert opposite.region_counts["contradicted"] == 2 and opposite.region_fails == 2

@@ -182,6 +182,14 @@ metric = "trust_mean"
 contrast = ["Engaged Co", "Nobody Co"]
 baseline = "main"
 """
+    with pytest.raises(SpecError, match=r"hypotheses\[0\].margin: got None; allowed: a positive"):
+        load(write(tmp_path, text, "m.toml"))
+    text += 'margin = 0.02\n'
+    with pytest.raises(SpecError, match=r"hypotheses\[0\].margin_why: got None"):
+        load(write(tmp_path, text, "m2.toml"))
+    with pytest.raises(SpecError, match=r"hypotheses\[0\].margin: got -0.02"):
+        load(write(tmp_path, text.replace("margin = 0.02", "margin = -0.02"), "m3.toml"))
+    text += 'margin_why = "two points of trust"\n'
     with pytest.raises(SpecError, match=r"hypotheses\[0\].contrast: got 'Nobody Co'"):
         load(write(tmp_path, text))
     text = text.replace('"Nobody Co"', '"Billboard Co"').replace('metric = "trust_mean"',
