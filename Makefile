@@ -41,7 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/sweep_bench.py
 
-## make study: the essay's ten hypotheses (10-20 min on 2 cores); writes docs/results/hypotheses.md
+## make study: the essay's ten hypotheses (about 30-60 min on 2 cores); writes docs/results/hypotheses.md
 study: $(STAMP)
 	$(BIN)/influence sweep experiments/hypotheses.toml --out results/study --workers 2
 	$(BIN)/influence analyze results/study --report docs/results/hypotheses.md

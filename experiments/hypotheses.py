@@ -70,6 +70,9 @@ HYPOTHESIS_KEYS = ("id", "claim", "metric", "week", "weeks", "contrast", "factor
 #: Family-wise error rate of the verdicts (Holm), and the level of each region point's test.
 ALPHA = 0.05
 
+#: The fewest replicates a region point may have (each point is judged by its own CI).
+MIN_REGION_REPLICATES = 8
+
 #: The four verdicts, in report order.
 VERDICTS = ("supported", "contradicted", "no effect", "inconclusive")
 
@@ -130,6 +133,13 @@ def check_hypotheses(tables: Any, experiments: Mapping[str, Experiment], label: 
         if len(forms) != 1:
             raise error(label, where, forms, "exactly one of contrast, factor or threshold")
         form = forms[0]
+        if "region" in table and experiments[table["region"]].replicates < \
+                MIN_REGION_REPLICATES:
+            raise error(label, f"{where}.region", table["region"],
+                        f"an experiment with at least {MIN_REGION_REPLICATES} replicates per "
+                        f"point (experiment {table['region']} has "
+                        f"{experiments[table['region']].replicates}): each point is judged "
+                        "by its own confidence interval")
         for name in used:
             experiment = experiments[name]
             _check_window(table, where, label, error, experiment, metric, SUMMARY_METRICS)

@@ -206,3 +206,13 @@ def test_shipped_specs_load() -> None:
     ids = {h["id"].rstrip("b") for h in study.hypotheses}
     assert ids == {f"H{i}" for i in range(1, 11)}
     assert np.all([e.weeks == 156 for e in study.experiments])
+
+
+def test_region_points_need_enough_replicates_for_their_own_interval(tmp_path: Path) -> None:
+    """Each region point is judged by its own CI: 2 replicates cannot give one worth reading."""
+    study = Path(__file__).resolve().parent.parent / "experiments" / "hypotheses.toml"
+    text = study.read_text(encoding="utf-8").replace("replicates = 8\n", "replicates = 2\n")
+    with pytest.raises(SpecError, match=r"hypotheses\[0\].region: got 'h01-region'; allowed: "
+                                        r"an experiment with at least 8 replicates"):
+        load(write(tmp_path, text, "few.toml"))
+    assert all(e.replicates >= 8 for e in load(study).experiments)
