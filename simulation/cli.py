@@ -328,7 +328,8 @@ LAZY_COMMANDS: dict[str, str] = {
 #: modules: ``group: {name: "module:attribute"}``.
 LAZY_SUBCOMMANDS: dict[str, dict[str, str]] = {
     "dock": {"ablation": "simulation.ablation:ablation",
-             "switches": "simulation.switching:switches"},
+             "switches": "simulation.switching:switches",
+             "budget": "simulation.budget_response:budget"},
 }
 
 
