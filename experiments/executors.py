@@ -132,6 +132,22 @@ def run_table(run: Run, model: Any) -> pa.Table:
     return pa.table(columns)
 
 
+def changes_correlation(own: Any, x: str, y: str) -> float:
+    """Spearman rho between the week-on-week changes of two of a company's weekly series.
+
+    Two series that both rise over a run correlate in level whatever links
+    them; their changes from one week to the next correlate only if one moves
+    with the other. Weeks 1 to the end (week 0 is the starting state); NaN
+    where a series of changes is constant.
+    """
+    rows = own[own["step"] > 0].sort_values("step")
+    dx = rows[x].diff().iloc[1:]
+    dy = rows[y].diff().iloc[1:]
+    if dx.nunique() < 2 or dy.nunique() < 2:
+        return math.nan
+    return float(dx.corr(dy, method="spearman"))
+
+
 def _summaries(model: Any, frame: Any) -> dict[str, dict[str, float]]:
     """Run-level summaries per company: totals, vanity against value, crisis recovery."""
     from simulation import metrics
@@ -152,6 +168,8 @@ def _summaries(model: Any, frame: Any) -> dict[str, dict[str, float]]:
                "likes_vs_sales": float(vanity.loc[(company.name, "likes"), "sales"]),
                "impressions_vs_trust": float(vanity.loc[(company.name, "impressions"),
                                                         "trust_mean"]),
+               "likes_vs_trust_changes": changes_correlation(own, "likes", "trust_mean"),
+               "likes_vs_sales_changes": changes_correlation(own, "likes", "sales"),
                "crisis_depth": math.nan, "weeks_to_recover": math.nan}
         if company.crises:
             recovery = metrics.crisis_recovery(frame, company.name, company.crises[0])

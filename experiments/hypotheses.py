@@ -11,6 +11,7 @@ A ``[[hypotheses]]`` table of a spec says how one claim is read off runs::
     expect = "positive"              # predicted sign: positive, negative, or none (|effect| small)
     margin = 0.02                    # smallest effect of interest, in the outcome's units
     margin_why = "2 points of mean trust: ..."   # why that margin, stated in advance
+    why = "trust is what the claim is about; ..."  # why this measure measures the claim
     baseline = "h01-base"            # experiment giving the effect and its CI
     region = "h01-region"            # experiment over a parameter region (optional)
 
@@ -23,6 +24,11 @@ Three ways to form the effect of a run (or pair of runs):
   runs, Welch's interval);
 * ``threshold = x``, ``company``: the company's value minus ``x`` (a claim
   that a quantity stays below or above a stated bound).
+
+With ``before = w`` (a contrast or factor on a weekly metric), each run's
+value is the metric at the week read minus the metric at week ``w``: the
+effect is then a difference in differences, the gap's change since ``w``
+(e.g. since before a crisis), free of a gap that was already there.
 
 Effects are in the outcome's units, with 95 % CIs. Each hypothesis reaches
 one of four verdicts by one-sided t tests against its margin ``m`` (the
@@ -64,8 +70,8 @@ if TYPE_CHECKING:
     from .spec import Experiment
 
 HYPOTHESIS_KEYS = ("id", "claim", "metric", "week", "weeks", "contrast", "factor", "high",
-                   "low", "company", "threshold", "expect", "margin", "margin_why",
-                   "baseline", "region", "note")
+                   "low", "company", "threshold", "before", "expect", "margin", "margin_why",
+                   "why", "baseline", "region", "note")
 
 #: Family-wise error rate of the verdicts (Holm), and the level of each region point's test.
 ALPHA = 0.05
@@ -124,6 +130,9 @@ def check_hypotheses(tables: Any, experiments: Mapping[str, Experiment], label: 
         if not isinstance(table.get("margin_why"), str) or not table["margin_why"].strip():
             raise error(label, f"{where}.margin_why", table.get("margin_why"),
                         "a non-empty string: why this margin is the smallest effect of interest")
+        if not isinstance(table.get("why"), str) or not table["why"].strip():
+            raise error(label, f"{where}.why", table.get("why"),
+                        "a non-empty string: why this measure measures the claim")
         used = [table["baseline"]] + ([table["region"]] if "region" in table else [])
         for key, name in zip(("baseline", "region"), used, strict=False):
             if name not in experiments:
@@ -140,9 +149,14 @@ def check_hypotheses(tables: Any, experiments: Mapping[str, Experiment], label: 
                         f"point (experiment {table['region']} has "
                         f"{experiments[table['region']].replicates}): each point is judged "
                         "by its own confidence interval")
+        if "before" in table:
+            _check_before(table, where, label, error, form, metric, SUMMARY_METRICS)
         for name in used:
             experiment = experiments[name]
             _check_window(table, where, label, error, experiment, metric, SUMMARY_METRICS)
+            if "before" in table:
+                _check_window({"week": table["before"]}, where, label, error, experiment,
+                              metric, SUMMARY_METRICS, name="before")
             companies = [c["name"] for c in experiment.base["companies"]]
             named = table["contrast"] if form == "contrast" else [table.get("company")]
             if form == "contrast" and (not isinstance(named, list) or len(named) != 2
@@ -171,8 +185,27 @@ def check_hypotheses(tables: Any, experiments: Mapping[str, Experiment], label: 
     return tuple(out)
 
 
+def _check_before(table: Mapping[str, Any], where: str, label: str, error: type[ValueError],
+                  form: str, metric: str, summaries: Sequence[str]) -> None:
+    """A difference in differences needs a weekly metric and a week before the one read."""
+    before = table["before"]
+    if isinstance(before, bool) or not isinstance(before, int):
+        raise error(label, f"{where}.before", before, "a week (an integer)")
+    if metric in summaries:
+        raise error(label, f"{where}.before", before,
+                    f"no before week with a run-level summary ({metric})")
+    if form == "threshold":
+        raise error(label, f"{where}.before", before,
+                    "a contrast or factor hypothesis (a threshold cancels in a difference)")
+    first = table["week"] if "week" in table else table.get("weeks", [None])[0]
+    if first is None or not before < first:
+        raise error(label, f"{where}.before", before,
+                    "a week before the one read (give week or weeks)")
+
+
 def _check_window(table: Mapping[str, Any], where: str, label: str, error: type[ValueError],
-                  experiment: Experiment, metric: str, summaries: Sequence[str]) -> None:
+                  experiment: Experiment, metric: str, summaries: Sequence[str],
+                  name: str | None = None) -> None:
     """The weeks a hypothesis reads must be kept by its experiment."""
     if "week" in table and "weeks" in table:
         raise error(label, where, "week and weeks", "one of week or weeks")
@@ -193,7 +226,7 @@ def _check_window(table: Mapping[str, Any], where: str, label: str, error: type[
         kept = week == experiment.weeks or (experiment.every and week % experiment.every == 0)
         if isinstance(week, bool) or not isinstance(week, int) or not 0 <= week <= \
                 experiment.weeks or not kept:
-            key = "week" if "week" in table else "weeks"
+            key = name or ("week" if "week" in table else "weeks")
             raise error(label, f"{where}.{key}", week,
                         f"a week experiment {experiment.name} keeps (0 to {experiment.weeks}, "
                         f"every {experiment.every or experiment.weeks} weeks, and the last)")
@@ -297,7 +330,14 @@ def run_values(frame: pd.DataFrame, experiment: Mapping[str, Any], hypothesis: M
         own = own[own["final"]]
     keys = ["point", "sample", "replicate", *names]
     values = own.groupby(keys, sort=True, dropna=False)[metric].mean().reset_index()
-    return values.rename(columns={metric: "value"})
+    values = values.rename(columns={metric: "value"})
+    if "before" in hypothesis:  # a difference in differences: minus the value before
+        every = frame[(frame["experiment"] == experiment["name"])
+                      & (frame["company"] == company) & (frame["step"] == hypothesis["before"])]
+        earlier = every.groupby(keys, sort=True, dropna=False)[metric].mean().rename("earlier")
+        values = values.merge(earlier.reset_index(), on=keys, how="left")
+        values["value"] = values["value"] - values.pop("earlier")
+    return values
 
 
 def effects(frame: pd.DataFrame, experiment: Mapping[str, Any],
@@ -504,6 +544,8 @@ def describe(hypothesis: Mapping[str, Any]) -> str:
         when = f", mean of weeks {hypothesis['weeks'][0]}-{hypothesis['weeks'][1]}"
     else:
         when = " at the end" if hypothesis["metric"] not in _RUN_LEVEL else " (whole run)"
+    if "before" in hypothesis:
+        when += f" minus at week {hypothesis['before']}"
     form = hypothesis["form"]
     if form == "contrast":
         a, b = hypothesis["contrast"]
@@ -511,11 +553,14 @@ def describe(hypothesis: Mapping[str, Any]) -> str:
     if form == "factor":
         return (f"{metric}{when} of {hypothesis['company']}: {hypothesis['factor']} = "
                 f"{hypothesis['high']} minus {hypothesis['factor']} = {hypothesis['low']}")
+    if not hypothesis["threshold"]:
+        return f"{metric}{when} of {hypothesis['company']}"
     return f"{metric}{when} of {hypothesis['company']} minus {hypothesis['threshold']}"
 
 
 _RUN_LEVEL = ("billboard_share", "cum_impressions", "cum_likes", "cum_sales", "cum_spend",
-              "likes_vs_trust", "likes_vs_sales", "impressions_vs_trust", "crisis_depth",
+              "likes_vs_trust", "likes_vs_sales", "impressions_vs_trust",
+              "likes_vs_trust_changes", "likes_vs_sales_changes", "crisis_depth",
               "weeks_to_recover")
 
 
@@ -590,6 +635,7 @@ def hypotheses_section(verdicts: Sequence[Verdict], described: Mapping[str, Any]
     for v, h in zip(verdicts, described["hypotheses"], strict=True):
         lines += [f"## {v.id}: {v.claim}", "",
                   f"- Measure: {v.measure}; predicted sign: {v.expect}.",
+                  f"- Why this measure: {h['why']}",
                   f"- Smallest effect of interest: {_fmt(v.margin)}; {v.margin_why}",
                   f"- Baseline (experiment `{h['baseline']}`, {v.n} runs): effect "
                   f"{_fmt(v.effect)}, 95 % CI [{_fmt(v.lo)}, {_fmt(v.hi)}]; best-supported "

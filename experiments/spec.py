@@ -70,6 +70,7 @@ SERIES_METRICS = tuple(c for c in COLUMNS if c not in ("step", "company", "struc
 #: Run-level summaries added to the final rows when ``outputs.end`` is true.
 SUMMARY_METRICS = ("billboard_share", "cum_impressions", "cum_likes", "cum_sales", "cum_spend",
                    "likes_vs_trust", "likes_vs_sales", "impressions_vs_trust",
+                   "likes_vs_trust_changes", "likes_vs_sales_changes",
                    "crisis_depth", "weeks_to_recover")
 
 TOP_KEYS = ("title", "description", "scenario", "seed", "replicates", "weeks", "set", "design",

@@ -213,3 +213,41 @@ def test_judge_gives_verdicts_from_baseline_and_region() -> None:
     opposite = judge(frame, described, {**hypothesis, "expect": "negative"})
     assert opposite.verdict == "contradicted"
     assert opposite.region_counts["contradicted"] == 2 and opposite.region_fails == 2
+
+
+def test_changes_correlation_sees_through_a_shared_trend() -> None:
+    """Two series that both trend correlate in level, not in their weekly changes."""
+    from experiments.executors import changes_correlation
+
+    rng = np.random.default_rng(7)
+    weeks = np.arange(157)
+    own = pd.DataFrame({"step": weeks, "likes": 100 - 0.5 * weeks + rng.normal(0, 3, 157),
+                        "trust_mean": 0.5 + 0.001 * weeks + rng.normal(0, 0.002, 157)})
+    assert own["likes"].corr(own["trust_mean"], method="spearman") < -0.8  # the trend
+    assert abs(changes_correlation(own, "likes", "trust_mean")) < 0.2
+    # A series whose changes follow the other's does track it.
+    own["sales"] = np.cumsum(np.r_[0.0, np.diff(own["likes"].to_numpy())]) * 2 + 5
+    assert changes_correlation(own, "likes", "sales") == pytest.approx(1.0)
+    assert math.isnan(changes_correlation(own.assign(sales=1.0), "likes", "sales"))
+
+
+def test_difference_in_differences_subtracts_the_gap_before() -> None:
+    """A lead that was there before week 56 is not an effect of what happened after it."""
+    rng = np.random.default_rng(8)
+    rows = []
+    for replicate in range(10):
+        for step in (56, 80):
+            base = rng.normal(0.5, 0.05)
+            for company, lead in (("A", 0.1), ("B", 0.0)):
+                rows.append({"experiment": "e", "point": 0, "sample": 0,
+                             "replicate": replicate, "step": step, "final": step == 80,
+                             "company": company,
+                             "trust_mean": base + lead + rng.normal(0, 0.002)})
+    frame = pd.DataFrame(rows)
+    described = {"experiments": [{"name": "e", "parameters": []}]}
+    raw = {"id": "H", "claim": "c", "metric": "trust_mean", "form": "contrast", "week": 80,
+           "contrast": ["A", "B"], "expect": "positive", "margin": 0.02, "baseline": "e"}
+    assert judge(frame, described, raw).verdict == "supported"
+    did = judge(frame, described, {**raw, "before": 56})
+    assert did.verdict == "no effect" and abs(did.effect) < 0.005
+    assert "minus at week 56" in did.measure

@@ -190,6 +190,9 @@ baseline = "main"
     with pytest.raises(SpecError, match=r"hypotheses\[0\].margin: got -0.02"):
         load(write(tmp_path, text.replace("margin = 0.02", "margin = -0.02"), "m3.toml"))
     text += 'margin_why = "two points of trust"\n'
+    with pytest.raises(SpecError, match=r"hypotheses\[0\].why: got None; allowed: a non-empty"):
+        load(write(tmp_path, text, "m4.toml"))
+    text += 'why = "trust is the outcome"\n'
     with pytest.raises(SpecError, match=r"hypotheses\[0\].contrast: got 'Nobody Co'"):
         load(write(tmp_path, text))
     text = text.replace('"Nobody Co"', '"Billboard Co"').replace('metric = "trust_mean"',
@@ -216,3 +219,27 @@ def test_region_points_need_enough_replicates_for_their_own_interval(tmp_path: P
                                         r"an experiment with at least 8 replicates"):
         load(write(tmp_path, text, "few.toml"))
     assert all(e.replicates >= 8 for e in load(study).experiments)
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("before = 0", r"before: got 0; allowed: a week before the one read"),
+    ("week = 6\nbefore = 6", r"before: got 6; allowed: a week before the one read"),
+    ("week = 6\nbefore = 5", r"before: got 5; allowed: a week experiment main keeps"),
+    ('before = 0\nthreshold = 0.5\ncompany = "Engaged Co"', r"before: got 0; allowed: a contrast"),
+])
+def test_a_difference_in_differences_needs_an_earlier_kept_week(tmp_path: Path, extra: str,
+                                                                message: str) -> None:
+    text = GOOD + f"""
+[[hypotheses]]
+id = "H"
+claim = "c"
+metric = "trust_mean"
+{extra}
+{"" if "threshold" in extra else 'contrast = ["Engaged Co", "Billboard Co"]'}
+margin = 0.02
+margin_why = "m"
+why = "w"
+baseline = "main"
+"""
+    with pytest.raises(SpecError, match=message):
+        load(write(tmp_path, text))
