@@ -44,6 +44,7 @@ bench: $(STAMP)
 ## make study: the essay's ten hypotheses (about 30-60 min on 2 cores); writes docs/results/hypotheses.md
 study: $(STAMP)
 	$(BIN)/influence sweep experiments/hypotheses.toml --out results/study --workers 2
+	$(BIN)/python -m experiments.planted --workers 2 --out docs/results/planted.json || true
 	$(BIN)/influence analyze results/study --report docs/results/hypotheses.md
 
 ## make docs: regenerate the parameter table in docs/ODD.md and the scenario catalogue.

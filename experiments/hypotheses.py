@@ -632,6 +632,7 @@ def hypotheses_section(verdicts: Sequence[Verdict], described: Mapping[str, Any]
         written.append(path)
         lines += [f"![effects in units of their margins]"
                   f"({os.path.relpath(path, report_path.parent)})", ""]
+    lines += planted_section(report_path.parent / "planted.json")
     for v, h in zip(verdicts, described["hypotheses"], strict=True):
         lines += [f"## {v.id}: {v.claim}", "",
                   f"- Measure: {v.measure}; predicted sign: {v.expect}.",
@@ -657,6 +658,38 @@ def hypotheses_section(verdicts: Sequence[Verdict], described: Mapping[str, Any]
             lines += [f"![{v.id} over the region]({os.path.relpath(path, report_path.parent)})",
                       ""]
     return lines, written
+
+
+def planted_section(path: Path) -> list[str]:
+    """The planted checks' counts (:mod:`experiments.planted`), when their JSON file exists."""
+    import json
+
+    if not path.is_file():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    n = len(data["rows"])
+    null, effect = data["null_counts"], data["effect_counts"]
+
+    def tally(counts: Mapping[str, int]) -> str:
+        return ", ".join(f"{counts.get(k, 0)} {k}" for k in VERDICTS)
+
+    return ["## Planted checks", "",
+            "Can this protocol say *no effect* when there is none, and still see an effect "
+            f"that is there? {n} reruns, each with its own root seed (from "
+            f"{data['first_seed']}), of {data['replicates']} runs of a world of two identical "
+            f"companies (both copies of the default world's Engaged Co; "
+            f"{data['consumers']:,} consumers, {data['weeks']} weeks), judged as this study "
+            f"judges its claims (paired contrast of final brand trust, margin "
+            f"{data['margin']}, Holm across the family of the two claims):", "",
+            f"- **planted null** (Twin A minus Twin B, true effect 0): {tally(null)}; "
+            f"*no effect* in {null.get('no effect', 0)}/{n};",
+            f"- **planted effect** (the same runs with {data['delta']} of trust added to Twin "
+            f"A's, a spike-in of known size): {tally(effect)}; *supported* in "
+            f"{effect.get('supported', 0)}/{n}.", "",
+            f"The bar is {data['rate']:.0%} of reruns for each: "
+            f"**{'met' if data['passed'] else 'not met'}**. Made by `python -m "
+            f"experiments.planted`, which writes `{path.name}` next to this report "
+            "(`make study` runs it).", ""]
 
 
 _COLORS = {"supported": "C2", "contradicted": "C3", "no effect": "C0", "inconclusive": "C7"}

@@ -1,0 +1,201 @@
+"""Planted checks of the hypotheses protocol: a null that must read "no effect", an effect
+of known size that must read "supported".
+
+A protocol that can say "no effect" must say it when there is none, and must
+still see an effect that is there. Both are checked on the model itself:
+
+* **planted null**: a world of two identical companies (both copies of the
+  default world's Engaged Co, named Twin A and Twin B), judged on the claim
+  "Twin A ends with higher brand trust than Twin B" exactly as the study
+  judges its claims (paired contrast, margin 0.02 of trust, Holm across the
+  family). The true effect is zero; the verdict must be *no effect*;
+* **planted effect**: the same runs with a known amount (``delta``, 0.05 of
+  trust by default, 2.5 margins) added to Twin A's final trust, as a spike-in:
+  the true effect is exactly ``delta``; the verdict must be *supported*.
+
+Each rerun uses a different root seed (so different run seeds), runs
+``replicates`` runs of the twin world through the sweep machinery
+(:class:`~experiments.spec.Spec`, :func:`~experiments.executors.execute`)
+and judges both claims as one family with :func:`~experiments.hypotheses.judge_all`.
+The issue's bar: each verdict right in at least 95 % of 20 reruns.
+
+``python -m experiments.planted`` runs the full check (20 reruns of 32 runs
+of 2,000 consumers over 156 weeks, a few minutes on 2 cores), prints the
+counts and writes them as JSON for the study's report
+(:func:`experiments.hypotheses.planted_section`); the tests run a reduced one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import io
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from .hypotheses import VERDICTS, judge_all
+
+#: The full check: what the report states.
+FULL = {"reruns": 20, "replicates": 32, "consumers": 2000, "weeks": 156}
+
+#: Root seeds: FIRST_SEED, FIRST_SEED + 1, ...
+FIRST_SEED = 20261201
+
+MARGIN = 0.02
+DELTA = 0.05
+#: The bar a verdict must clear.
+RATE = 0.95
+
+TWINS = ("Twin A", "Twin B")
+
+
+def twin_spec(seed: int, replicates: int, consumers: int, weeks: int) -> Any:
+    """The sweep of one rerun: the default world with two copies of Engaged Co."""
+    import scenarios
+
+    from .spec import parse
+
+    engaged = copy.deepcopy(scenarios.load("default").config["companies"][1])
+    fixed: dict[str, Any] = {"consumers": consumers}
+    for index, name in enumerate(TWINS):
+        for key, value in engaged.items():
+            fixed[f"companies[{index}].{key}"] = name if key == "name" else value
+    raw = {"title": "Planted checks: two identical companies", "scenario": "default",
+           "seed": seed, "weeks": weeks, "replicates": replicates, "set": fixed,
+           "outputs": {"every": 0, "end": False, "metrics": ["trust_mean"]}}
+    return parse(raw, Path(__file__).with_name("planted.toml"))
+
+
+def _hypotheses(delta: float, margin: float) -> list[dict[str, Any]]:
+    common = {"contrast": list(TWINS), "form": "contrast", "expect": "positive",
+              "margin": margin, "margin_why": "two points of trust, as in the study",
+              "baseline": "main"}
+    return [{**common, "id": "planted-null", "metric": "trust_mean",
+             "claim": "Twin A ends with higher brand trust than its identical twin",
+             "why": "the true effect is zero"},
+            {**common, "id": "planted-effect", "metric": "trust_planted",
+             "claim": f"Twin A's trust, plus {delta} planted, is higher than Twin B's",
+             "why": f"the true effect is exactly {delta}"}]
+
+
+def run_frame(spec: Any, workers: int) -> pd.DataFrame:
+    """Every run of ``spec`` as one frame, shaped as a sweep folder's table."""
+    from .executors import LocalPool, execute
+
+    parts = []
+    for outcome in LocalPool(workers).map(execute, spec.runs()):
+        if outcome.data is None:
+            raise RuntimeError(f"run {outcome.run_id} failed: {outcome.error}")
+        parts.append(pq.read_table(io.BytesIO(outcome.data)).to_pandas())
+    return pd.concat(parts, ignore_index=True)
+
+
+@dataclass
+class Rerun:
+    """The two verdicts of one rerun, with the effects they were read from."""
+
+    seed: int
+    null_verdict: str
+    null_effect: float
+    null_lo: float
+    null_hi: float
+    effect_verdict: str
+    effect_effect: float
+    effect_lo: float
+    effect_hi: float
+
+
+@dataclass
+class Result:
+    """All reruns of a planted check and their tallies."""
+
+    reruns: int
+    replicates: int
+    consumers: int
+    weeks: int
+    margin: float
+    delta: float
+    rows: list[Rerun] = field(default_factory=list)
+
+    def counts(self, which: str) -> dict[str, int]:
+        """How many reruns got each verdict, for ``null`` or ``effect``."""
+        tally = Counter(getattr(r, f"{which}_verdict") for r in self.rows)
+        return {k: tally.get(k, 0) for k in VERDICTS}
+
+    def passed(self) -> bool:
+        """Both planted verdicts right in at least :data:`RATE` of the reruns."""
+        n = len(self.rows)
+        return bool(n) and self.counts("null")["no effect"] >= RATE * n and \
+            self.counts("effect")["supported"] >= RATE * n
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: the settings, the counts and every rerun."""
+        return {**{k: v for k, v in asdict(self).items() if k != "rows"},
+                "first_seed": self.rows[0].seed if self.rows else None,
+                "null_counts": self.counts("null"), "effect_counts": self.counts("effect"),
+                "rate": RATE, "passed": self.passed(),
+                "rows": [asdict(r) for r in self.rows]}
+
+
+def check(reruns: int, replicates: int, consumers: int, weeks: int, *, workers: int = 1,
+          first_seed: int = FIRST_SEED, margin: float = MARGIN,
+          delta: float = DELTA) -> Result:
+    """Run the planted null and the planted effect ``reruns`` times."""
+    result = Result(reruns, replicates, consumers, weeks, margin, delta)
+    hypotheses = _hypotheses(delta, margin)
+    for k in range(reruns):
+        seed = first_seed + k
+        frame = run_frame(twin_spec(seed, replicates, consumers, weeks), workers)
+        frame["trust_planted"] = frame["trust_mean"] + delta * (frame["company"] == TWINS[0])
+        described = {"experiments": [{"name": "main", "parameters": []}],
+                     "hypotheses": hypotheses}
+        null, effect = judge_all(frame, described)
+        result.rows.append(Rerun(seed, null.verdict, null.effect, null.lo, null.hi,
+                                 effect.verdict, effect.effect, effect.lo, effect.hi))
+    return result
+
+
+def summary_lines(result: Result | dict[str, Any]) -> list[str]:
+    """Plain-text counts of a :class:`Result` or its JSON form."""
+    data = result.as_dict() if isinstance(result, Result) else result
+    n = len(data["rows"])
+    null, effect = data["null_counts"], data["effect_counts"]
+    return [f"planted null (two identical companies, true effect 0, margin {data['margin']}): "
+            f"{null['no effect']}/{n} no effect ("
+            + ", ".join(f"{v} {k}" for k, v in null.items() if k != "no effect") + ")",
+            f"planted effect (true effect {data['delta']}, margin {data['margin']}): "
+            f"{effect['supported']}/{n} supported ("
+            + ", ".join(f"{v} {k}" for k, v in effect.items() if k != "supported") + ")",
+            f"bar: {data['rate']:.0%} of reruns each; "
+            f"{'met' if data['passed'] else 'NOT met'}"]
+
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the planted checks, print the counts, write them as JSON."""
+    parser = argparse.ArgumentParser(prog="python -m experiments.planted",
+                                     description=__doc__.split("\n\n")[0])
+    for key, value in FULL.items():
+        parser.add_argument(f"--{key}", type=int, default=value)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=Path("docs/results/planted.json"))
+    args = parser.parse_args(argv)
+    result = check(args.reruns, args.replicates, args.consumers, args.weeks,
+                   workers=args.workers)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result.as_dict(), indent=1) + "\n", encoding="utf-8")
+    print("\n".join(summary_lines(result)))
+    print(f"wrote {args.out}")
+    return 0 if result.passed() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
