@@ -618,7 +618,11 @@ def _parameter_lines(config: Mapping[str, Any], show_all: bool) -> list[tuple[st
 @cli.command()
 @click.option("--markdown", is_flag=True, help="Print a Markdown table (as in docs/ODD.md).")
 def params(markdown: bool) -> None:
-    """List every declared parameter: name, default, allowed values, unit, meaning.
+    """List every declared parameter: name, default, allowed values, unit, meaning, source.
+
+    The source, on the line under each parameter, says where the default comes
+    from: a citation with the figure it rests on, or an assumption, a design
+    choice or a scenario input, said as such.
 
     Company parameters are set per company (companies[0].budget=30); influencer
     parameters for all (influencer.churn_threshold=0.2) or one by one
@@ -641,9 +645,12 @@ def params(markdown: bool) -> None:
         if index:
             click.echo()
         click.echo(title)
-        for row in (headers, *rows):
+        click.echo("  ".join(c.ljust(w) for c, w in zip(headers[:4], widths, strict=True))
+                   + "  " + headers[4])
+        for row, p in zip(rows, declared, strict=True):
             click.echo("  ".join(c.ljust(w) for c, w in zip(row[:4], widths, strict=True))
                        + "  " + row[4])
+            click.echo(f"    source: {p.source or '-'}")
 
 
 def main(argv: Sequence[str] | None = None, prog_name: str | None = None) -> None:
