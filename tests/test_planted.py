@@ -45,3 +45,15 @@ def test_a_protocol_that_cannot_say_no_would_fail_the_planted_null() -> None:
     result = planted.check(3, 4, 300, 26, margin=0.0005, delta=0.125)
     assert result.counts("null")["no effect"] < 3
     assert not result.passed()
+
+
+def test_the_full_check_runs_at_the_power_of_the_studys_baselines() -> None:
+    from experiments.spec import load
+
+    study = load(Path(__file__).resolve().parent.parent / "experiments" / "hypotheses.toml")
+    baselines = {h["baseline"] for h in study.hypotheses}
+    assert {study.experiment(b).replicates for b in baselines} == {planted.FULL["replicates"]}
+    saved = json.loads((Path(__file__).resolve().parent.parent / "docs" / "results"
+                        / "planted.json").read_text(encoding="utf-8"))
+    assert {k: saved[k] for k in planted.FULL} == planted.FULL
+    assert saved["passed"] and len(saved["rows"]) == planted.FULL["reruns"]
