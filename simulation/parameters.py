@@ -175,7 +175,7 @@ def _p(name, default, kind, low=None, high=None, unit="-", doc="", choices=(), s
 
 
 #: The reason given for a default that no published figure grounds yet (issue 11).
-UNGROUNDED = "first-round value, not yet grounded in data"
+UNGROUNDED = "assumption: first-round value, not yet grounded in data"
 
 
 # --------------------------------------------------------------------------
@@ -184,217 +184,375 @@ UNGROUNDED = "first-round value, not yet grounded in data"
 WORLD_PARAMS: tuple[Param, ...] = (
     # scale and network
     _p("consumers", 2000, "int", 10, 5_000_000, "consumers",
-       "Number of consumers in the world."),
+       "Number of consumers in the world.",
+       source="design choice: MODEL.md's default world for the UI (about 2,000 consumers; "
+              "research scale 100,000 to 1,000,000)"),
     _p("network", "small_world", "choice", unit="-",
        doc="Social network between consumers.",
-       choices=("small_world", "scale_free", "random", "complete")),
+       choices=("small_world", "scale_free", "random", "complete"),
+       source="design choice: MODEL.md: small-world by default (Watts & Strogatz 1998), scale-"
+              "free and random as options, complete for docking"),
     _p("network_degree", 10, "int", 2, 200, "ties",
-       "Mean number of friends per consumer (ignored by the complete graph)."),
+       "Mean number of friends per consumer (ignored by the complete graph).",
+       source="assumption: ten friends who hear one's product stories; not yet grounded (issue "
+              "11 counts it among the ten parameters that move the headline most)"),
     _p("rewiring", 0.1, "float", 0.0, 1.0, "probability",
-       "Small-world: share of ring ties rewired to a random consumer."),
+       "Small-world: share of ring ties rewired to a random consumer.",
+       source="Watts & Strogatz 1998: clustering stays high while paths become short for "
+              "rewiring of about 0.01-0.1 (the small-world regime, as teaching summaries of the "
+              "paper put it); 0.1 is its upper end"),
     _p("scale_free_exponent", 2.5, "float", 2.01, 4.0, "-",
-       "Scale-free: exponent of the degree distribution."),
+       "Scale-free: exponent of the degree distribution.",
+       source="Wikipedia, Scale-free network (consulted 2026): the degree exponent of "
+              "networks reported scale-free is typically between 2 and 3 (many such claims are "
+              "disputed); 2.5 is the middle; read only with network = scale_free"),
     # audiences
     _p("influencers_per_company", 3, "int", 0, 50, "influencers",
-       "Influencer roles generated per company (each company gets the same audience sizes)."),
+       "Influencer roles generated per company (each company gets the same audience sizes).",
+       source="design choice: MODEL.md's default world has about 6 influencers for 2 companies"),
     _p("candidates_per_company", 9, "int", 0, 50, "influencers",
        "Candidate influencers per company, recruited when partners leave or cannot absorb "
        "the budget (the same audience sizes for every company).",
-       source="three rosters of influencers_per_company: at the defaults churn never "
-              "leaves a company with money and no one to pay"),
+       source="design choice: three rosters of influencers_per_company: at the defaults churn "
+              "never leaves a company with money and no one to pay"),
     _p("audience_min_share", 0.01, "float", 0.0005, 1.0, "share of consumers",
-       "Smallest audience (nano influencer), as a share of all consumers."),
+       "Smallest audience (nano influencer), as a share of all consumers.",
+       source="assumption: the smallest audience is 1 % of the modelled consumers, not a real "
+              "follower count (issue 11 section 1 asks for real units); not yet grounded"),
     _p("audience_max_share", 0.2, "float", 0.0005, 1.0, "share of consumers",
-       "Largest audience (macro influencer), as a share of all consumers."),
+       "Largest audience (macro influencer), as a share of all consumers.",
+       source="assumption: the largest audience is a fifth of the modelled consumers, not a real"
+              " follower count (issue 11 section 1); not yet grounded"),
     _p("audience_tail", 1.2, "float", 0.1, 5.0, "-",
-       "Pareto exponent of audience sizes: lower means more macro influencers."),
+       "Pareto exponent of audience sizes: lower means more macro influencers.",
+       source="assumption: MODEL.md asks for heavy-tailed audiences, many nano and few macro; "
+              "the exponent is not fitted to follower counts; not yet grounded"),
     _p("follower_locality", 0.7, "float", 0.0, 1.0, "share",
-       "Share of an audience recruited from a network neighbourhood (the rest at random)."),
+       "Share of an audience recruited from a network neighbourhood (the rest at random).",
+       source="assumption: MODEL.md: followers cluster in network neighbourhoods; the 70 % share"
+              " is not measured; not yet grounded"),
     # exposure and likes
     _p("engagement_ref", 0.15, "float", 0.0, 1.0, "probability per post",
-       "Chance that a follower engages with one post, for an audience of `engagement_ref_share`."),
+       "Chance that a follower engages with one post, for an audience of `engagement_ref_share`.",
+       source="assumption: not fitted to an engagement figure (issue 11 F1 targets HypeAuditor "
+              "2026: nano 1.78 %, micro 0.54 %, mega 0.33 %); not yet grounded; swept 0.05-0.4 "
+              "in the study"),
     _p("engagement_ref_share", 0.01, "float", 0.0001, 1.0, "share of consumers",
-       "Audience share at which the engagement rate equals `engagement_ref`."),
+       "Audience share at which the engagement rate equals `engagement_ref`.",
+       source="design choice: the reference point of the engagement curve, not a behaviour; "
+              "equal to the default audience_min_share, so the smallest default audience attends"
+              " at engagement_ref"),
     _p("engagement_exponent", 0.3, "float", 0.0, 1.0, "-",
-       "Engagement rate falls as audience^-exponent (observed 0.2-0.35)."),
+       "Engagement rate falls as audience^-exponent (observed 0.2-0.35).",
+       source="Markerly 2016; HypeAuditor 2026 (LITERATURE.md): engagement rate ~ "
+              "followers^-beta with beta about 0.2-0.35; 0.3 lies inside (the emergent "
+              "elasticity does not: docs/validation.md 5.1)"),
     _p("like_rate", 0.5, "float", 0.0, 1.0, "probability",
-       "Chance that an exposed follower who fully likes the influencer taps 'like'."),
+       "Chance that an exposed follower who fully likes the influencer taps 'like'.",
+       source="assumption: half of attending followers who fully like the influencer tap 'like';"
+              " not yet grounded; swept 0.1-0.9 in the study"),
     _p("unfollow_threshold", 0.3, "float", 0.0, 1.0, "-",
-       "A follower stops following once the influencer's credibility falls below this."),
+       "A follower stops following once the influencer's credibility falls below this.",
+       source="assumption: first-round value, not yet grounded (issue 11 F2: Cheng & Zhang 2025 "
+              "find about 0.19 % of followers lost per sponsored post; the issue finds billboard"
+              " influencers losing every follower within two years at the defaults); swept "
+              "0.1-0.5 in the study"),
     # persuasion knowledge
     _p("pk_initial", 0.3, "float", 0.0, 1.0, "-",
-       "Mean initial persuasion knowledge (how readily paid messages are recognised)."),
+       "Mean initial persuasion knowledge (how readily paid messages are recognised).",
+       source="assumption: consumers start fairly naive about paid messages (Friestad & Wright "
+              "1994's persuasion knowledge, put on a 0-1 scale here); not yet grounded; swept "
+              "0.05-0.6 in the study"),
     _p("pk_spread", 0.15, "float", 0.0, 0.5, "-",
-       "Spread (standard deviation) of initial persuasion knowledge."),
+       "Spread (standard deviation) of initial persuasion knowledge.",
+       source="assumption: consumers differ in persuasion knowledge; the spread is not yet "
+              "grounded"),
     _p("pk_learning", 0.02, "float", 0.0, 1.0, "per recognised post",
-       "Rise of persuasion knowledge toward 1 after each recognised paid exposure."),
+       "Rise of persuasion knowledge toward 1 after each recognised paid exposure.",
+       source="assumption: the gap to full persuasion knowledge halves after about 34 recognised"
+              " paid posts; not yet grounded"),
     _p("pk_drift", 0.002, "float", 0.0, 0.1, "per week",
-       "Slow rise of everyone's persuasion knowledge toward 1: the consumer matures."),
+       "Slow rise of everyone's persuasion knowledge toward 1: the consumer matures.",
+       source="assumption: the essay's maturing consumer ('le consommateur mûrit plus vite "
+              "depuis quelques années'); the gap halves in about 6.7 years (346 weeks); "
+              "magnitude not yet grounded"),
     _p("pk_discount", 0.6, "float", 0.0, 1.0, "-",
-       "How much a recognised paid message loses weight, times persuasion knowledge."),
+       "How much a recognised paid message loses weight, times persuasion knowledge.",
+       source="assumption: recognised advertising persuades less (Eisend et al. 2020; Liu & Zhao"
+              " 2024, LITERATURE.md), size not taken from them; not yet grounded; swept 0.2-1 in"
+              " the study"),
     _p("explained_bonus", 0.5, "float", 0.0, 2.0, "-",
-       "Extra weight of a message whose disclosure explains the relationship."),
+       "Extra weight of a message whose disclosure explains the relationship.",
+       source="assumption: a disclosure that explains the relationship weighs more (Stubb et al."
+              " 2019; Forehand & Grier 2003; Audrezet et al. 2020, LITERATURE.md), size not "
+              "taken from them; not yet grounded"),
     _p("reactance_threshold", 0.5, "float", 0.0, 1.0, "-",
-       "Persuasion knowledge above which a recognised scripted message backfires."),
+       "Persuasion knowledge above which a recognised scripted message backfires.",
+       source="assumption: only consumers past the middle of the persuasion-knowledge scale "
+              "react against scripted messages; not yet grounded; swept 0.3-0.95 in the study"),
     _p("reactance_weight", 0.6, "float", 0.0, 5.0, "evidence",
-       "Negative evidence from a backfiring message at full persuasion knowledge."),
+       "Negative evidence from a backfiring message at full persuasion knowledge.",
+       source="assumption: at full persuasion knowledge a backfiring message costs twice what a "
+              "message brings (message_weight 0.3); not yet grounded"),
     # messages and evidence
     _p("message_weight", 0.3, "float", 0.0, 5.0, "evidence",
-       "Positive brand evidence from one attended influencer message."),
+       "Positive brand evidence from one attended influencer message.",
+       source="assumption: kept so that one friend's story outweighs the best message (0.5 "
+              "against 0.45, docs/validation.md 5.2; Nielsen 2015: 83 % trust friends' "
+              "recommendations, 63 % TV ads); size not yet grounded"),
     _p("credibility_weight", 0.2, "float", 0.0, 5.0, "evidence",
-       "Positive credibility evidence for the influencer from one attended post."),
+       "Positive credibility evidence for the influencer from one attended post.",
+       source="assumption: a post builds the influencer's credibility somewhat less than the "
+              "brand's trust (message_weight 0.3); not yet grounded"),
     _p("asymmetry", 2.5, "float", 1.0, 10.0, "-",
-       "Trust asymmetry kappa: weight of negative evidence relative to positive."),
+       "Trust asymmetry kappa: weight of negative evidence relative to positive.",
+       source="assumption: trust asymmetry kappa > 1 (Slovic 1993; Poortinga & Pidgeon 2004, "
+              "LITERATURE.md: no canonical value, sweep 1-5); 2.5 is inside that band, not yet "
+              "grounded (issue 11: among the ten most influential); swept 1.2-5 in the study"),
     _p("forgetting", 0.97, "float", 0.5, 1.0, "per week",
-       "Share of trust evidence kept from one week to the next (lambda)."),
+       "Share of trust evidence kept from one week to the next (lambda).",
+       source="assumption: LITERATURE.md: lambda of 0.9-0.99 per step is typical and a "
+              "modeller's choice (Beta reputation with forgetting, Josang & Ismail 2002); 0.97 a"
+              " week halves old evidence in about 23 weeks; not yet grounded (issue 11: among "
+              "the ten most influential); swept 0.9-0.995 in the study"),
     _p("trusting_threshold", 0.6, "float", 0.0, 1.0, "-",
-       "Expected trust above which a consumer counts as trusting a brand."),
+       "Expected trust above which a consumer counts as trusting a brand.",
+       source="design choice: a measurement threshold only (the metrics' share trusting a "
+              "brand), LITERATURE.md's strategist metric 'share E > 0.6'; no agent's rule reads "
+              "it"),
     # purchase and experience
     _p("in_market_rate", 0.1, "float", 0.0, 1.0, "per week",
-       "Chance that a consumer shops in the category in a given week."),
+       "Chance that a consumer shops in the category in a given week.",
+       source="assumption: a consumer shops the category about every ten weeks; not yet grounded"
+              " (issue 11: among the ten most influential); swept 0.03-0.3 in the study"),
     _p("trust_utility", 4.0, "float", 0.0, 20.0, "utility",
-       "Weight of expected brand trust in the choice between brands."),
+       "Weight of expected brand trust in the choice between brands.",
+       source="assumption: a fully trusted brand gains 2 utility units over a neutral one; not "
+              "yet grounded (issue 11: among the ten most influential)"),
     _p("responsibility_utility", 2.0, "float", 0.0, 20.0, "utility",
-       "Weight of a brand's responsibility, times the consumer's care for it."),
+       "Weight of a brand's responsibility, times the consumer's care for it.",
+       source="assumption: half the weight of trust, for a consumer who cares fully; not yet "
+              "grounded"),
     _p("price_sensitivity", 2.0, "float", 0.0, 20.0, "utility per price unit",
-       "Loss of utility per unit of price above the reference price of 1."),
+       "Loss of utility per unit of price above the reference price of 1.",
+       source="assumption: a 10 % price rise costs 0.2 utility units; not yet grounded"),
     _p("outside_utility", 1.0, "float", -10.0, 10.0, "utility",
-       "Utility of buying nothing (or from a brand outside the model)."),
+       "Utility of buying nothing (or from a brand outside the model).",
+       source="assumption: buying nothing is worth 1 utility unit more than a neutral brand; not"
+              " yet grounded (issue 11: among the ten most influential)"),
     _p("care_mean", 0.5, "float", 0.0, 1.0, "-",
-       "Mean care for responsible products (nu) in the population."),
+       "Mean care for responsible products (nu) in the population.",
+       source="assumption: the essay: the wish for responsible products 's'installe peu à peu'; "
+              "the middle of the scale; not yet grounded"),
     _p("care_drift", 0.001, "float", 0.0, 0.1, "per week",
        "Slow rise of everyone's care for responsible products toward 1: consumers mature.",
-       source="half of pk_drift: the essay's maturing consumer, magnitude not yet grounded"),
+       source="assumption: half of pk_drift: the essay's maturing consumer, magnitude not yet "
+              "grounded"),
     _p("scrutiny", 0.02, "float", 0.0, 1.0, "per company per week",
        "Chance per week that the press reports a company's true responsibility, checking "
        "every responsibility claim its influencers made.",
-       source="about one report a year per company; not yet grounded"),
+       source="assumption: about one report a year per company; not yet grounded"),
     _p("experience_weight", 1.0, "float", 0.0, 10.0, "evidence",
-       "Evidence from one's own purchase experience."),
+       "Evidence from one's own purchase experience.",
+       source="assumption: one's own purchase counts as one observation, the Beta reputation's "
+              "unit (Josang & Ismail 2002); swept 0.2-3 in the study"),
     _p("experience_noise", 0.1, "float", 0.0, 1.0, "quality units",
-       "Spread of experienced quality around the product's true quality."),
+       "Spread of experienced quality around the product's true quality.",
+       source="assumption: experienced quality varies by a tenth of the quality scale; not yet "
+              "grounded (issue 11: among the ten most influential)"),
     _p("claim_tolerance", 0.05, "float", 0.0, 1.0, "quality units",
-       "How far experience may fall short of a claim before it counts as a broken promise."),
+       "How far experience may fall short of a claim before it counts as a broken promise.",
+       source="assumption: a shortfall of under 5 % of the quality scale is not a broken "
+              "promise; not yet grounded (issue 11: among the ten most influential)"),
     _p("influencer_blame", 0.5, "float", 0.0, 5.0, "evidence",
-       "Credibility evidence against (or for) the influencer whose claim failed (or held)."),
+       "Credibility evidence against (or for) the influencer whose claim failed (or held).",
+       source="assumption: a failed claim costs the influencer half a unit of credibility "
+              "evidence; not yet grounded"),
     _p("word_of_mouth", 0.3, "float", 0.0, 1.0, "probability",
-       "Chance that a consumer with a fresh experience tells their friends that week."),
+       "Chance that a consumer with a fresh experience tells their friends that week.",
+       source="assumption: first-round value, not yet grounded (Trusov et al. 2009 give word of "
+              "mouth's long-run elasticity, about 20 times that of marketing events, not a "
+              "telling rate; issue 11: among the ten most influential)"),
     _p("listening", 1.0, "float", 0.0, 1.0, "probability per story",
-       "Chance a consumer takes in one friend's story (1: every story told is heard)."),
+       "Chance a consumer takes in one friend's story (1: every story told is heard).",
+       source="design choice: every story told is heard; values below 1 serve the Bass docking "
+              "(docs/validation.md section 1)"),
     _p("friend_weight", 0.5, "float", 0.0, 5.0, "evidence",
-       "Evidence from one friend's story (a friend is weighed above an advertisement)."),
+       "Evidence from one friend's story (a friend is weighed above an advertisement).",
+       source="assumption: above the best message (message_weight x (1 + explained_bonus) = "
+              "0.45), so a friend outweighs any advertisement as Nielsen 2015 found (83 % "
+              "against 63 % for TV ads); size not yet grounded"),
     _p("crisis_news_weight", 2.0, "float", 0.0, 20.0, "evidence",
-       "Negative evidence a crisis sends to every consumer aware of the brand."),
+       "Negative evidence a crisis sends to every consumer aware of the brand.",
+       source="assumption: two units of bad news for every aware consumer; not yet grounded; "
+              "swept 0.5-6 in the study"),
     _p("prior_buffer", 0.8, "float", 0.0, 1.0, "-",
        "How much trust above neutral discounts crisis news: a consumer at expected trust E "
-       "takes 1 - prior_buffer x max(0, 2E - 1) of it (Dawar & Pillutla 2000)."),
+       "takes 1 - prior_buffer x max(0, 2E - 1) of it (Dawar & Pillutla 2000).",
+       source="assumption: Dawar & Pillutla 2000: strong prior expectations buffer crisis damage"
+              " (the direction); 0.8 is not taken from them; not yet grounded"),
     _p("candour_buffer", 0.6, "float", 0.0, 1.0, "share",
-       "Share of crisis damage spared to followers told first, honestly, by the influencer."),
+       "Share of crisis damage spared to followers told first, honestly, by the influencer.",
+       source="assumption: followers told first, honestly, are spared 60 % of the damage; not "
+              "yet grounded; swept 0-1 in the study"),
 )
 
 # --------------------------------------------------------------------------
 # Companies
 # --------------------------------------------------------------------------
 COMPANY_PARAMS: tuple[Param, ...] = (
-    _p("name", "Company", "str", doc="Display name."),
+    _p("name", "Company", "str", doc="Display name.",
+       source="design choice: a label only; the two default companies are named in "
+              "DEFAULT_COMPANIES"),
     _p("structure", "siloed", "choice", choices=("siloed", "transversal"),
-       doc="Siloed: no liaison role. Transversal: a liaison linked to every department."),
+       doc="Siloed: no liaison role. Transversal: a liaison linked to every department.",
+       source="scenario input: the essay's contrast of silos and a transversal structure; "
+              "DEFAULT_COMPANIES sets one of each"),
     _p("strategy", "engaged", "choice", choices=("billboard", "engaged", "mixed"),
-       doc="Deal type offered to its influencers (mixed: engaged_share of them engaged)."),
+       doc="Deal type offered to its influencers (mixed: engaged_share of them engaged).",
+       source="scenario input: the essay's contrast of a 'panneau publicitaire vivant' and an "
+              "engaged relationship; DEFAULT_COMPANIES sets one of each"),
     _p("engaged_share", 0.5, "float", 0.0, 1.0, "share",
        doc="With the mixed strategy: share of the influencers offered an engaged deal.",
-       source="an even mix"),
+       source="design choice: an even mix"),
     _p("transparency", 0.8, "float", 0.0, 1.0, "share",
-       doc="Share of known non-strategic facts the company lets reach its influencers (tau)."),
+       doc="Share of known non-strategic facts the company lets reach its influencers (tau).",
+       source="assumption: most non-strategic facts are shared (the essay: 'sans tout "
+              "dévoiler'); not yet grounded; swept 0.2-1 in the study"),
     _p("budget", 10.0, "float", 0.0, 1e9, "money per week per 1,000 consumers",
-       doc="Weekly influence budget: the liaison is paid first, deals share the rest."),
+       doc="Weekly influence budget: the liaison is paid first, deals share the rest.",
+       source="scenario input: equal for both default companies, so the headline compares "
+              "strategies at equal spend (MODEL.md); swept 4-25 in the study"),
     _p("departments", 6, "int", 1, 12, "departments",
-       doc="Number of departments; a small company has few."),
+       doc="Number of departments; a small company has few.",
+       source="assumption: a mid-sized company; docs/ODD.md names twelve departments, the first "
+              "six are used; swept 2-12 in the study"),
     _p("hoarding", 0.5, "float", 0.0, 1.0, "probability",
-       doc="Hoarding h: a fact crossing between departments is blocked with this chance."),
+       doc="Hoarding h: a fact crossing between departments is blocked with this chance.",
+       source="assumption: the essay's 'l'information c'est le pouvoir' (Crozier 1964; Pfeffer "
+              "1981 in LITERATURE.md) gives no rate; the midpoint; not yet grounded; swept "
+              "0.1-0.9 in the study"),
     _p("rivalry", 0.05, "float", 0.0, 1.0, "per extra department",
-       doc="Extra hoarding from each department beyond two: rivalry between heads."),
+       doc="Extra hoarding from each department beyond two: rivalry between heads.",
+       source="assumption: the essay's 'guerre des chefs' adds hoarding with size; not yet "
+              "grounded; swept 0-0.15 in the study"),
     _p("spread_inside", 0.8, "float", 0.0, 1.0, "probability",
-       doc="Chance a fact spreads within its department and can be passed on (tau_in)."),
+       doc="Chance a fact spreads within its department and can be passed on (tau_in).",
+       source="assumption: most facts spread within their own department; not yet grounded; "
+              "swept 0.4-1 in the study"),
     _p("fact_rate", 4.0, "float", 0.0, 50.0, "facts per week",
-       doc="Mean number of product facts arising in the company each week."),
+       doc="Mean number of product facts arising in the company each week.",
+       source="assumption: about four product facts a week; not yet grounded; swept 1-10 in the "
+              "study"),
     _p("strategic_share", 0.2, "float", 0.0, 1.0, "share",
-       doc="Share of facts tagged strategic: they never leave the company."),
+       doc="Share of facts tagged strategic: they never leave the company.",
+       source="assumption: the essay: some facts are truly strategic ('certaines d'entre elles "
+              "sont réellement stratégiques'); a fifth; not yet grounded; swept 0-0.6 in the "
+              "study"),
     _p("liaison_reach", 0.9, "float", 0.0, 1.0, "probability",
        doc="Liaison's skill: chance it learns a fact known in a department it works with.",
-       source=UNGROUNDED),
+       source="assumption: a skilled liaison (the essay asks for 'des compétences multiples'); "
+              "not yet grounded; swept 0.3-1 in the study"),
     _p("liaison_exposure", 0.5, "float", 0.0, 1.0, "-",
        doc="How much hoarding the liaison meets, relative to a department-to-department "
            "path (0: immune, 1: as much).",
-       source="the essay: the liaison will meet retention and rivalry, less than a silo path; "
-              "midpoint"),
+       source="assumption: the essay: the liaison will meet retention and rivalry, less than a "
+              "silo path; midpoint"),
     _p("liaison_span", 6, "int", 1, 12, "departments",
        doc="Departments a liaison can work with closely; beyond, its reach per department "
            "falls as span / departments.",
-       source="the default number of departments, so the default liaison is not stretched"),
+       source="design choice: the default number of departments, so the default liaison is not "
+              "stretched"),
     _p("liaison_cost", 2.0, "float", 0.0, 1e9, "money per week per 1,000 consumers",
-       doc="Weekly cost of the liaison role, taken from the budget."),
+       doc="Weekly cost of the liaison role, taken from the budget.",
+       source="assumption: a fifth of the default budget; not yet grounded; swept 0.5-6 in the "
+              "study"),
     _p("disclosure_cost", 0.0, "float", 0.0, 1e6, "money per fact per 1,000 consumers",
-       doc="Cost of each fact shared with influencers (what competitors may learn)."),
-    _p("quality", 0.6, "float", 0.0, 1.0, "quality units", doc="True product quality."),
-    _p("responsibility", 0.5, "float", 0.0, 1.0, "-", doc="True responsibility of the product."),
+       doc="Cost of each fact shared with influencers (what competitors may learn).",
+       source="design choice: off by default; swept 0-0.3 in the study"),
+    _p("quality", 0.6, "float", 0.0, 1.0, "quality units", doc="True product quality.",
+       source="assumption: a decent product, equal for both default companies; not yet grounded "
+              "(issue 11: among the ten most influential); swept 0.3-0.9 in the study"),
+    _p("responsibility", 0.5, "float", 0.0, 1.0, "-", doc="True responsibility of the product.",
+       source="design choice: neutral, the centre of the purchase utility (docs/ODD.md 7.7), "
+              "equal for every company"),
     _p("responsibility_cost", 0.2, "float", 0.0, 100.0, "money per unit per responsibility unit",
        doc="Extra cost of making one unit per unit of responsibility above 0.5 (a saving below).",
-       source="the essay: responsible firms do not produce anywhere to cut costs; half the "
-              "unit cost for the whole range, not yet grounded"),
+       source="assumption: the essay: responsible firms do not produce anywhere to cut costs; "
+              "half the unit cost for the whole range, not yet grounded"),
     _p("responsibility_overstatement", 0.0, "float", 0.0, 1.0, "-",
        doc="How far marketing's scripted claims exceed true responsibility (greenwashing).",
-       source="no greenwashing by default; scenarios vary it"),
-    _p("price", 1.0, "float", 0.01, 100.0, "money per unit", doc="Unit price."),
-    _p("unit_cost", 0.4, "float", 0.0, 100.0, "money per unit", doc="Cost of making one unit."),
+       source="design choice: no greenwashing by default; scenarios vary it"),
+    _p("price", 1.0, "float", 0.01, 100.0, "money per unit", doc="Unit price.",
+       source="design choice: the reference price of the purchase utility (price_sensitivity "
+              "acts on price - 1)"),
+    _p("unit_cost", 0.4, "float", 0.0, 100.0, "money per unit", doc="Cost of making one unit.",
+       source="assumption: a 60 % gross margin at the reference price; not yet grounded"),
     _p("overstatement", 0.25, "float", 0.0, 1.0, "quality units",
-       doc="How far marketing's scripted claims exceed true quality."),
+       doc="How far marketing's scripted claims exceed true quality.",
+       source="assumption: marketing's scripts overstate quality by a quarter of the scale; not "
+              "yet grounded; swept 0-0.5 in the study"),
     _p("post_fee", 0.2, "float", 0.001, 1e6,
        "money per post per 1% audience per 1,000 consumers",
        doc="Market rate of one post, per percent of consumers in the audience (any deal).",
-       source=UNGROUNDED),
+       source="assumption: first-round value, not a real fee per follower; not yet grounded"),
     _p("involvement_premium", 0.5, "float", 0.0, 10.0, "share of the post rate",
        doc="Retainer an engaged deal pays on top of the post rate for the influencer's "
            "time (briefings, feedback).",
-       source="assumed: half a post's rate for the time a relationship takes; not yet grounded"),
+       source="assumption: half a post's rate for the time a relationship takes; not yet grounded"),
     _p("max_posts", 7.0, "float", 0.0, 21.0, "posts per week",
        doc="Most posts per week any deal can buy from one influencer; money left over "
            "recruits a candidate.",
-       source="one sponsored post a day"),
+       source="design choice: one sponsored post a day"),
     _p("disclosure_billboard", 0.5, "float", 0.0, 1.0, "-",
-       doc="Salience delta of a plain 'paid' disclosure."),
+       doc="Salience delta of a plain 'paid' disclosure.",
+       source="assumption: the wording of a disclosure changes its salience (Evans et al. 2017, "
+              "LITERATURE.md), value not taken from them; not yet grounded"),
     _p("disclosure_engaged", 0.7, "float", 0.0, 1.0, "-",
-       doc="Salience delta of a disclosure that explains the relationship."),
+       doc="Salience delta of a disclosure that explains the relationship.",
+       source="assumption: an explaining disclosure is more salient than a plain one (Evans et "
+              "al. 2017 on wording, LITERATURE.md), value not taken from them; not yet grounded"),
     _p("feedback_gain", 0.003, "float", 0.0, 1.0, "per adopted idea",
        doc="Step of quality toward 1 (or toward 0 if the idea is wrong) when design acts "
            "on an influencer's feedback.",
-       source=UNGROUNDED + "; the ablation table shows how much of the headline it carries"),
+       source="assumption: first-round value, not yet grounded; the ablation table shows how "
+              "much of the headline it carries; swept 0.0005-0.01 in the study"),
     _p("feedback_accuracy", 0.75, "float", 0.0, 1.0, "probability",
        doc="Chance that an idea from feedback improves the product; otherwise it worsens it.",
-       source="assumed: most outside suggestions help, a quarter mislead; not yet grounded"),
+       source="assumption: most outside suggestions help, a quarter mislead; not yet grounded"),
     _p("design_capacity", 1.0, "float", 0.0, 100.0, "ideas per week",
        doc="Feedback design can act on in a week; more is left unanswered.",
-       source="assumed: one outside suggestion a week; not yet grounded"),
+       source="assumption: one outside suggestion a week; not yet grounded"),
     _p("development_rate", 0.002, "float", 0.0, 0.1, "per week",
        doc="The company's own product development: quality gained toward 1 each week.",
-       source="assumed: about 10 % of the gap to perfection closed per year, equal for every "
+       source="assumption: about 10 % of the gap to perfection closed per year, equal for every "
               "company by default"),
     _p("pressure", 0.0, "float", 0.0, 1.0, "probability per week",
-       doc="Shareholder pressure: chance per week of acting on a lagging return."),
+       doc="Shareholder pressure: chance per week of acting on a lagging return.",
+       source="design choice: no shareholder pressure by default; scenarios set it; swept "
+              "0.02-0.5 in the study"),
     _p("horizon", 26, "int", 1, 520, "weeks",
-       doc="Shareholders' horizon: the trailing window over which return is judged."),
+       doc="Shareholders' horizon: the trailing window over which return is judged.",
+       source="assumption: half a year (MODEL.md: shareholder pressure as a short horizon); not "
+              "yet grounded; swept 8-104 in the study"),
     _p("switch_margin", 0.1, "float", 0.0, 10.0, "return on spend",
        doc="Shareholders change strategy only for a believed gain in return of at least this.",
-       source="assumed: a switch (new contracts, lost relationships) must promise 10 % of "
+       source="assumption: a switch (new contracts, lost relationships) must promise 10 % of "
               "spend; not yet grounded"),
     _p("return_target", 0.0, "float", -10.0, 10.0, "return on spend",
        doc="Return on influence spend (attributed margin, last touch) shareholders expect "
-           "over the horizon."),
+           "over the horizon.",
+       source="assumption: shareholders expect influence spending to break even (attributed "
+              "margin equal to spend); not yet grounded; swept -0.5 to 1 in the study"),
     _p("crisis_week", 0, "int", 0, 10_000, "week",
-       doc="Week a product scandal hits (weeks count from 1; 0: no crisis)."),
+       doc="Week a product scandal hits (weeks count from 1; 0: no crisis).",
+       source="scenario input: no crisis by default; scenarios and events set one"),
     _p("crisis_severity", 0.3, "float", 0.0, 1.0, "quality units",
-       doc="Drop of true quality while the crisis lasts."),
-    _p("crisis_duration", 8, "int", 1, 520, "weeks", doc="Weeks the quality drop lasts."),
+       doc="Drop of true quality while the crisis lasts.",
+       source="assumption: a crisis takes 0.3 of the quality scale; not yet grounded; swept "
+              "0.1-0.6 in the study"),
+    _p("crisis_duration", 8, "int", 1, 520, "weeks", doc="Weeks the quality drop lasts.",
+       source="assumption: a crisis lasts two months; not yet grounded"),
 )
 
 # --------------------------------------------------------------------------
@@ -402,32 +560,41 @@ COMPANY_PARAMS: tuple[Param, ...] = (
 # --------------------------------------------------------------------------
 INFLUENCER_PARAMS: tuple[Param, ...] = (
     _p("churn_threshold", 0.35, "float", 0.0, 1.0, "-",
-       doc="The influencer leaves a company once their trust in it falls below this."),
+       doc="The influencer leaves a company once their trust in it falls below this.",
+       source="assumption: an influencer leaves once trust in the company falls below 0.35; not "
+              "yet grounded; swept 0.1-0.5 in the study"),
     _p("answer_weight", 0.3, "float", 0.0, 5.0, "evidence per fact",
        doc="Trust the influencer gains in the company per fact or heard feedback "
-           "(and loses per feedback left unanswered)."),
+           "(and loses per feedback left unanswered).",
+       source="assumption: first-round value, not yet grounded; swept 0.05-1 in the study"),
     _p("audience_blame", 0.01, "float", 0.0, 5.0, "evidence per 1 % of the audience",
        doc="Trust lost in the company per percent of the audience that found a claim false, "
            "and gained per percent that found it true.",
-       source="the first round's 0.02 per follower, restated per share of the audience so "
-              "that it does not depend on how many consumers are modelled (0.01 per percent "
-              "is 0.025 per follower of a 40-follower audience, the default world's typical "
-              "one); not yet grounded"),
+       source="assumption: the first round's 0.02 per follower, restated per share of the "
+              "audience so that it does not depend on how many consumers are modelled (0.01 per "
+              "percent is 0.025 per follower of a 40-follower audience, the default world's "
+              "typical one); not yet grounded"),
     _p("knowledge_memory", 0.9, "float", 0.0, 0.999, "per week",
-       doc="Share of product knowledge kept from one week to the next."),
+       doc="Share of product knowledge kept from one week to the next.",
+       source="assumption: product knowledge half forgotten in about 6.6 weeks; not yet grounded"),
     _p("feedback_rate", 0.5, "float", 0.0, 1.0, "per week",
        doc="Chance per week that an influencer with a feedback channel sends product feedback.",
-       source=UNGROUNDED),
+       source="assumption: first-round value, not yet grounded; swept 0.1-1 in the study"),
 )
 
 # Per-influencer override keys (beyond INFLUENCER_PARAMS).
 INFLUENCER_ROLE_PARAMS: tuple[Param, ...] = (
-    _p("company", 0, "int", 0, 1000, doc="Index of the partner company."),
+    _p("company", 0, "int", 0, 1000, doc="Index of the partner company.",
+       source="scenario input: a listed influencer names its partner company"),
     _p("audience_share", 0.05, "float", 0.0005, 1.0, "share of consumers",
-       doc="Audience as a share of consumers (overrides the generated size)."),
+       doc="Audience as a share of consumers (overrides the generated size).",
+       source="scenario input: read only when a scenario lists an influencer; the default lies "
+              "inside the generated range (audience_min_share to audience_max_share)"),
     _p("deal", "company", "choice", choices=("company", "billboard", "engaged"),
        doc="Deal type of this influencer; 'company' takes the deal the company's strategy "
-           "offers."),
+           "offers.",
+       source="design choice: an influencer takes the deal its company's strategy offers unless "
+              "a scenario says otherwise"),
 )
 
 # --------------------------------------------------------------------------
@@ -439,19 +606,28 @@ EVENT_KINDS = ("crisis", "change", "disclosure")
 
 EVENT_PARAMS: tuple[Param, ...] = (
     _p("week", 1, "int", 1, 10_000, "week",
-       doc="Week at whose start the event happens (weeks count from 1)."),
+       doc="Week at whose start the event happens (weeks count from 1).",
+       source="scenario input: every event names its week (1 is the earliest allowed)"),
     _p("kind", "crisis", "choice", choices=EVENT_KINDS,
        doc="crisis: a product scandal; change: new company settings (strategy, "
-           "structure, transparency ...); disclosure: a rule on paid-post disclosure."),
+           "structure, transparency ...); disclosure: a rule on paid-post disclosure.",
+       source="scenario input: every event names its kind"),
     _p("company", 0, "int", 0, 1000,
        doc="Company concerned (index, or its name in scenario files); a disclosure "
-           "rule without one applies to every company."),
+           "rule without one applies to every company.",
+       source="scenario input: every crisis or change names its company"),
     _p("severity", 0.3, "float", 0.0, 1.0, "quality units",
-       doc="crisis: drop of true quality while it lasts (default: the company's crisis_severity)."),
+       doc="crisis: drop of true quality while it lasts (default: the company's crisis_severity).",
+       source="design choice: the company's crisis_severity when the event gives none (its "
+              "default 0.3 shown here)"),
     _p("duration", 8, "int", 1, 520, "weeks",
-       doc="crisis: weeks the quality drop lasts (default: the company's crisis_duration)."),
+       doc="crisis: weeks the quality drop lasts (default: the company's crisis_duration).",
+       source="design choice: the company's crisis_duration when the event gives none (its "
+              "default 8 shown here)"),
     _p("salience", 0.9, "float", 0.0, 1.0, "-",
-       doc="disclosure: smallest salience a paid post's disclosure may have from then on."),
+       doc="disclosure: smallest salience a paid post's disclosure may have from then on.",
+       source="assumption: a disclosure rule asks for more salience than either default "
+              "disclosure (0.5, 0.7); not yet grounded; scenarios set it"),
 )
 
 #: Company parameters a ``change`` event may set during a run. The name is an

@@ -9,6 +9,7 @@ unchanged.
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +19,7 @@ from simulation.parameters import (
     COMPANY,
     COMPANY_PARAMS,
     DEFAULT_COMPANIES,
+    EVENT_PARAMS,
     INFLUENCER_PARAMS,
     INFLUENCER_ROLE_PARAMS,
     WORLD,
@@ -68,6 +70,46 @@ def test_parameter_table_lists_every_parameter() -> None:
     table = parameter_table()
     for p in ALL_PARAMS:
         assert f"| `{p.name}` |" in table
+
+
+# ---------------------------------------------------------------- sources (issue 11, item 3)
+#: How a source that is not a citation says what it is.
+SOURCE_KINDS = ("assumption: ", "design choice: ", "scenario input: ", "calibrated to ")
+
+
+@pytest.mark.parametrize("param", (*ALL_PARAMS, *EVENT_PARAMS), ids=lambda p: p.name)
+def test_every_default_says_where_it_comes_from(param: Param) -> None:
+    """A source is never empty: a citation (it names a year), or it says it is not one."""
+    source = param.source.strip()
+    assert source, f"{param.name} has no source"
+    assert source.startswith(SOURCE_KINDS) or re.search(r"\b(19|20)\d\d\b", source), (
+        f"{param.name}: a source is a citation with its year or starts with one of "
+        f"{SOURCE_KINDS}: {source!r}")
+
+
+def test_an_ungrounded_default_is_never_presented_as_a_citation() -> None:
+    """'Not yet grounded' belongs to an assumption, never to a citation."""
+    for param in (*ALL_PARAMS, *EVENT_PARAMS):
+        if "not yet grounded" in param.source:
+            assert param.source.startswith("assumption: "), param.name
+
+
+def test_influence_params_prints_every_source() -> None:
+    """`influence params` shows, under each parameter, where its default comes from."""
+    from click.testing import CliRunner
+
+    from simulation import cli
+
+    result = CliRunner().invoke(cli.cli, ["params"], prog_name="influence")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    shown: dict[str, list[str]] = {}
+    for line, below in zip(lines, lines[1:], strict=False):
+        if line.strip() and below.startswith("    source: "):
+            shown.setdefault(line.split()[0], []).append(below.removeprefix("    source: "))
+    for param in ALL_PARAMS:
+        assert param.source in shown.get(param.name, []), param.name
+    assert sum(len(s) for s in shown.values()) == len(ALL_PARAMS)
 
 
 # ---------------------------------------------------------------- refusals
