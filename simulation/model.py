@@ -88,11 +88,14 @@ class InfluenceModel(mesa.Model):
         """Create the influencer agents and their audiences (the follow matrix)."""
         p = self.params
         n = p["consumers"]
-        roles = p["influencers"]
-        if not roles:
-            shares = self._draw_shares(p["influencers_per_company"])
-            roles = [{**p["influencer"], "company": c, "audience_share": float(s)}
+        shares = self._draw_shares(p["influencers_per_company"])
+        generated = [{**p["influencer"], "company": c, "audience_share": float(s)}
                      for s in shares for c in range(len(self.companies))]
+        # influencers[i] overrides the i-th generated influencer (only the keys it sets);
+        # entries beyond the generated ones add influencers.
+        overrides = p["influencers"]
+        roles = [{**gen, **overrides[i]} if i < len(overrides) else gen
+                 for i, gen in enumerate(generated)] + list(overrides[len(generated):])
         pool = self._draw_shares(p["candidates_per_company"])
         candidates = [{**p["influencer"], "company": c, "audience_share": float(s),
                        "candidate": True} for s in pool for c in range(len(self.companies))]

@@ -710,10 +710,17 @@ def resolve(params: Mapping[str, Any] | None = None) -> dict[str, Any]:
     if not isinstance(roles, Sequence) or isinstance(roles, str | bytes):
         raise ParameterError("influencers", roles, "a list of influencer tables")
     out["influencers"] = []
+    generated = generated_roles(out)
     for i, entry in enumerate(roles):
         start = {**out["influencer"], **{p.name: p.default for p in INFLUENCER_ROLE_PARAMS}}
         role = _resolve_table(entry, INFLUENCER_ROLE, f"influencers[{i}]", start)
-        if role["company"] >= len(out["companies"]):
+        if i < generated:
+            # An override of the i-th generated influencer: its partner and audience stay
+            # the generated ones unless the entry names them (the model merges them).
+            for key in GENERATED_ROLE_KEYS:
+                if not isinstance(entry, Mapping) or key not in entry:
+                    del role[key]
+        if role.get("company", 0) >= len(out["companies"]):
             raise ParameterError(f"influencers[{i}].company", role["company"],
                                  f"an integer in [0, {len(out['companies']) - 1}]")
         out["influencers"].append(role)
@@ -736,6 +743,24 @@ def resolve(params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         raise ParameterError("network_degree", out["network_degree"],
                              f"an integer smaller than consumers ({out['consumers']})")
     return out
+
+
+#: Keys of an ``influencers[i]`` entry that a generated influencer draws itself
+#: (its partner company, its audience); an override keeps them unless it names them.
+GENERATED_ROLE_KEYS = ("company", "audience_share")
+
+
+def generated_roles(config: Mapping[str, Any]) -> int:
+    """How many influencers the world generates: influencers_per_company per company.
+
+    ``influencers[i]`` with ``i`` below this count overrides the i-th generated
+    influencer (numbered by audience rank, then company: index ``rank * companies
+    + company``) and changes nothing else; entries beyond it add influencers.
+    """
+    per = config.get("influencers_per_company", WORLD["influencers_per_company"].default)
+    companies = config.get("companies", DEFAULT_COMPANIES)
+    count = len(companies) if isinstance(companies, Sequence) else 0
+    return int(per) * count if isinstance(per, int) and not isinstance(per, bool) else 0
 
 
 def _resolve_table(entry: Any, schema: Mapping[str, Param], path: str,
@@ -852,10 +877,12 @@ def set_path(config: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
         if key not in schema:
             raise ParameterError(path, value, f"a known key ({', '.join(schema)})")
         items = config.setdefault(head, [])
-        if index > len(items):
-            raise ParameterError(path, value,
-                                 f"an index in [0, {len(items)}] ({head} has {len(items)})")
-        if index == len(items):
+        # influencers[i] below the generated count overrides a generated influencer:
+        # the entries before it are padded with empty overrides, which change nothing.
+        top = max(len(items), generated_roles(config)) if head == "influencers" else len(items)
+        if index > top:
+            raise ParameterError(path, value, f"an index in [0, {top}] ({head} has {top})")
+        while index >= len(items):
             items.append({})
         items[index][key] = schema[key].coerce(value, path)
         return config

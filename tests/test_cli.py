@@ -131,9 +131,10 @@ def test_nested_set_takes_effect_in_run_json_and_csv(runner, tmp_path):
     assert set(first["strategy"]) == {"engaged"}
 
 
-def test_set_influencer_roles_replaces_generated_audiences(runner, tmp_path):
+def test_set_influencer_roles_without_generated_ones(runner, tmp_path):
     out = tmp_path / "o"
     result = invoke(runner, "run", *SMALL, "--quiet", "--out", str(out),
+                    "--set", "influencers_per_company=0",
                     "--set", "influencers[0].audience_share=0.05",
                     "--set", "influencers[1].company=1", "--set", "candidates_per_company=0")
     assert result.exit_code == 0, result.stderr

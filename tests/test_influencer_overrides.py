@@ -1,0 +1,102 @@
+"""An ``influencers[i].KEY`` override changes that influencer and nothing else (issue 15)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from simulation import cli, parameters
+from simulation.model import InfluenceModel
+from simulation.parameters import ParameterError, resolve, set_path
+
+SMALL = {"consumers": 300}
+
+
+def _roster(model: InfluenceModel) -> list[tuple]:
+    """Every influencer as (company, audience share, audience size, deal, settings)."""
+    return [(inf.company.unique_id if hasattr(inf.company, "unique_id") else inf.company.name,
+             inf.audience_share, inf.audience_size, inf.deal, inf.takes_company_deal,
+             tuple(sorted(inf.settings.items())), inf.status)
+            for inf in model.influencers]
+
+
+def _model(config: dict) -> InfluenceModel:
+    return InfluenceModel(rng=11, **config)
+
+
+def test_override_to_the_default_changes_nothing() -> None:
+    base = set_path(resolve(), "consumers", 300)
+    default = parameters.INFLUENCER["churn_threshold"].default
+    same = set_path(base, "influencers[0].churn_threshold", default)
+    a, b = _model(base), _model(same)
+    assert len(a.influencers) == len(b.influencers) > 1
+    assert _roster(a) == _roster(b)
+    for company_a, company_b in zip(a.companies, b.companies, strict=True):
+        assert len(company_a.influencers) == len(company_b.influencers) > 0
+
+
+def test_override_changes_only_that_influencer() -> None:
+    base = set_path(resolve(), "consumers", 300)
+    changed = set_path(base, "influencers[3].churn_threshold", 0.05)
+    changed = set_path(changed, "influencers[3].deal", "billboard")
+    a, b = _roster(_model(base)), _roster(_model(changed))
+    assert len(a) == len(b)
+    differs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    assert differs == [3]
+    inf = _model(changed).influencers[3]
+    assert inf.settings["churn_threshold"] == 0.05
+    assert inf.deal == "billboard" and not inf.takes_company_deal
+    # its partner company and audience stay the generated ones
+    assert a[3][:3] == b[3][:3]
+
+
+def test_override_of_company_or_audience_moves_only_that_influencer() -> None:
+    base = set_path(resolve(), "consumers", 300)
+    changed = set_path(base, "influencers[1].audience_share", 0.2)
+    ra, rb = _roster(_model(base)), _roster(_model(changed))
+    assert [i for i, (x, y) in enumerate(zip(ra, rb, strict=True)) if x != y] == [1]
+    assert rb[1][1] == 0.2 and rb[1][2] == 60
+    assert rb[1][0] == ra[1][0], "the generated partner company stays"
+
+
+def test_entries_beyond_the_generated_ones_add_influencers() -> None:
+    base = set_path(resolve(), "consumers", 300)
+    generated = parameters.generated_roles(base)
+    assert generated == 6
+    more = set_path(base, f"influencers[{generated}].audience_share", 0.1)
+    assert len(_model(more).influencers) == len(_model(base).influencers) + 1
+    with pytest.raises(ParameterError) as err:
+        set_path(base, f"influencers[{generated + 1}].deal", "engaged")
+    assert err.value.path == f"influencers[{generated + 1}].deal"
+
+
+def test_zero_generated_influencers_means_the_list_is_the_roster() -> None:
+    config = set_path(resolve(), "consumers", 300)
+    config = set_path(config, "influencers_per_company", 0)
+    config = set_path(config, "candidates_per_company", 0)
+    config = set_path(config, "influencers[0].company", 1)
+    model = _model(config)
+    assert len(model.influencers) == 1
+    assert model.influencers[0].company is model.companies[1]
+    assert model.influencers[0].audience_share == parameters.INFLUENCER_ROLE[
+        "audience_share"].default
+
+
+def test_cli_set_one_influencer_keeps_the_others(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out_a, out_b = tmp_path / "a", tmp_path / "b"
+    common = ["run", "--steps", "4", "--quiet", "--set", "consumers=300", "--seed", "3"]
+    first = runner.invoke(cli.cli, [*common, "--out", str(out_a)], prog_name="influence")
+    second = runner.invoke(cli.cli, [*common, "--out", str(out_b),
+                                     "--set", "influencers[0].churn_threshold=0.3"],
+                           prog_name="influence")
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    # same summary line on recruits: six generated influencers in both
+    assert first.stdout.splitlines()[1] == second.stdout.splitlines()[1]
+    roles = json.loads((out_b / "run.json").read_text())["parameters"]["influencers"]
+    assert len(roles) == 1 and roles[0]["churn_threshold"] == 0.3
+    assert "company" not in roles[0] and "audience_share" not in roles[0]
