@@ -51,6 +51,9 @@ beyond the margin on either side.
 In the region, each sampled point gets the same four verdicts from its own
 replicates at level ``ALPHA``, without correction (a map of where the claim
 holds, not a family of claims), and the report counts the points of each.
+Where the claim fails is looked for by PRIM with a permutation test
+(:mod:`experiments.discovery`); only boxes with p < 0.05 count as failure
+regions.
 """
 
 from __future__ import annotations
@@ -65,6 +68,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from scipy import stats as _stats
+
+from . import discovery
 
 if TYPE_CHECKING:
     from .spec import Experiment
@@ -290,6 +295,7 @@ class Verdict:
     region_points: int = 0
     region_counts: dict[str, int] = field(default_factory=dict)
     where_fails: str = "no region explored"
+    box: discovery.Box | None = None
     note: str = ""
     region: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     region_parameters: tuple[str, ...] = ()
@@ -308,7 +314,11 @@ class Verdict:
                 "region_points": self.region_points,
                 **{f"region_{k.replace(' ', '_')}": self.region_counts.get(k, 0)
                    for k in VERDICTS},
-                "where_fails": self.where_fails}
+                "where_fails": self.where_fails,
+                "box_density": self.box.density if self.box else math.nan,
+                "box_coverage": self.box.coverage if self.box else math.nan,
+                "box_p": self.box.p if self.box else math.nan,
+                "box_limits": self.box.conditions() if self.box else ""}
 
 
 def run_values(frame: pd.DataFrame, experiment: Mapping[str, Any], hypothesis: Mapping[str, Any],
@@ -474,31 +484,6 @@ def region_effects(values: pd.DataFrame, hypothesis: Mapping[str, Any],
     return region
 
 
-def failure_rule(region: pd.DataFrame, names: Sequence[str]) -> str:
-    """The single threshold on one parameter that best separates failing region points."""
-    fails = region["fails"].to_numpy(bool)
-    if not fails.any():
-        return "holds at every region point"
-    if fails.all():
-        return "fails at every region point"
-    best: tuple[float, str] | None = None
-    for name in names:
-        column = region[name]
-        if not pd.api.types.is_numeric_dtype(column):
-            continue
-        x = column.to_numpy(np.float64)
-        levels = np.unique(x)
-        for t in (levels[:-1] + levels[1:]) / 2.0:
-            for side, inside in (("<", x < t), (">", x > t)):
-                accuracy = float(np.mean(inside == fails))
-                if best is None or accuracy > best[0]:
-                    rate_in = f"{int(fails[inside].sum())}/{int(inside.sum())}"
-                    rate_out = f"{int(fails[~inside].sum())}/{int((~inside).sum())}"
-                    best = (accuracy, f"fails mostly where {name} {side} {t:.3g} "
-                                      f"({rate_in} points fail there, {rate_out} elsewhere)")
-    return best[1] if best is not None else f"fails at {int(fails.sum())} points"
-
-
 def judge(frame: pd.DataFrame, described: Mapping[str, Any], hypothesis: Mapping[str, Any],
           p_holm: float | None = None) -> Verdict:
     """Effect at the baseline with its verdict, and each region point's verdict.
@@ -517,6 +502,7 @@ def judge(frame: pd.DataFrame, described: Mapping[str, Any], hypothesis: Mapping
     names: list[str] = []
     where = "no region explored"
     counts: dict[str, int] = {}
+    box = None
     if "region" in hypothesis:
         experiment = experiments[hypothesis["region"]]
         names = [p["name"] for p in experiment["parameters"]
@@ -524,13 +510,19 @@ def judge(frame: pd.DataFrame, described: Mapping[str, Any], hypothesis: Mapping
         region = region_effects(effects(frame, experiment, hypothesis), hypothesis,
                                 [p["name"] for p in experiment["parameters"]])
         counts = {k: int((region["verdict"] == k).sum()) for k in VERDICTS}
-        where = failure_rule(region, names)
+        try:
+            box = discovery.failure_box(region, names, key=hypothesis["id"])
+            where = discovery.describe_box(box, hypothesis["claim"],
+                                           int(region["fails"].sum()), len(region))
+        except ImportError:
+            where = ("scenario discovery skipped: ema-workbench is not installed "
+                     "(pip install -e '.[experiments]')")
     return Verdict(id=hypothesis["id"], claim=hypothesis["claim"], measure=describe(hypothesis),
                    expect=hypothesis["expect"], margin=margin,
                    margin_why=hypothesis.get("margin_why", ""), n=est.n, effect=est.effect,
                    lo=est.lo, hi=est.hi, p=p, p_holm=adjusted, conclusion=conclusion,
                    verdict=verdict,
-                   region_points=len(region), region_counts=counts, where_fails=where,
+                   region_points=len(region), region_counts=counts, where_fails=where, box=box,
                    note=hypothesis.get("note", ""), region=region,
                    region_parameters=tuple(names))
 
@@ -610,7 +602,13 @@ def hypotheses_section(verdicts: Sequence[Verdict], described: Mapping[str, Any]
              f"{len(verdicts)} hypotheses are Holm-adjusted and a conclusion stands when the "
              f"adjusted p-value is below {ALPHA}. Every sampled point of a hypothesis's "
              "parameter region gets the same four verdicts from its own replicates (level "
-             f"{ALPHA}, uncorrected: a map of where the claim holds). No standardised effect "
+             f"{ALPHA}, uncorrected: a map of where the claim holds). Where it fails (any "
+             "verdict but supported) is looked for with PRIM (EMA Workbench): the box of its "
+             "peeling trajectory with the highest density x coverage, reported with its "
+             "density (share of its points that fail), coverage (share of the failing points "
+             "it holds) and restricted parameters, and kept as a failure region only when a "
+             f"permutation test (the same search on {discovery.PERMUTATIONS} shuffles of the "
+             f"labels) gives p < {discovery.ALPHA}. No standardised effect "
              "size (Cohen's d) is given: in a simulation the spread between replicates is "
              "set by the world's size and the number of runs, not by a population, so d "
              "measures the noise of the design rather than the size of an effect. The forest "

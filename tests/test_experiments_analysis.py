@@ -15,7 +15,6 @@ from experiments.analysis import morris_indices, replicate_stats, sobol_indices
 from experiments.hypotheses import (
     Estimate,
     estimate,
-    failure_rule,
     holm,
     judge,
     judge_all,
@@ -189,16 +188,6 @@ def test_judge_all_corrects_across_the_family() -> None:
                                                            for i in range(10)]})
     assert all(v.verdict == "inconclusive" and v.conclusion == "supported" for v in family)
     assert family[0].p_holm == pytest.approx(0.3)
-
-
-def test_failure_rule_finds_the_separating_threshold() -> None:
-    x = np.linspace(0.0, 1.0, 21)
-    region = pd.DataFrame({"x": x, "noise": np.random.default_rng(2).random(21),
-                           "fails": x < 0.3})
-    rule = failure_rule(region, ["x", "noise"])
-    assert rule.startswith("fails mostly where x < 0.275")
-    assert "(6/6 points fail there, 0/15 elsewhere)" in rule
-    assert failure_rule(region.assign(fails=False), ["x"]) == "holds at every region point"
 
 
 def test_judge_gives_verdicts_from_baseline_and_region() -> None:
