@@ -9,6 +9,7 @@ status 2, before any run starts.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -58,6 +59,12 @@ class ProgressLine:
             click.echo(line, err=True)
 
 
+#: A Dask scheduler address: an optional protocol, a host name or IP address, a port.
+_SCHEDULER_ADDRESS = re.compile(
+    r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)"
+    r"(?::\d{1,5})?/?")
+
+
 @click.command()
 @click.argument("spec_file", metavar="SPEC", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), required=True,
@@ -93,6 +100,9 @@ def sweep(spec_file: Path, out: Path, workers: int | None, scheduler: str | None
     if len(chosen) > 1:
         raise _fail(f"{' and '.join(chosen)}: got both; allowed: one of --workers, "
                     "--scheduler ADDRESS or --dask-local N")
+    if scheduler is not None and not _SCHEDULER_ADDRESS.fullmatch(scheduler.strip()):
+        raise _fail(f"--scheduler: got {scheduler!r}; allowed: a Dask scheduler address, "
+                    "[tcp|tls|ws|wss|ucx://]HOST[:PORT] such as tcp://10.0.0.5:8786")
     try:
         spec = load(spec_file)
     except SpecError as error:

@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from scenarios import display_path
-from simulation import parameters
+from simulation import limits, parameters
 from simulation.metrics import COLUMNS
 from simulation.parameters import InputFileError, ParameterError
 from simulation.seeds import MAX_KEY, canonical_json, derive_seed
@@ -251,7 +251,9 @@ def load(path: str | os.PathLike[str]) -> Spec:
     if not source.is_file():
         raise SpecError(label, "", str(path), "a readable experiment spec (.toml file)")
     try:
-        raw = tomllib.loads(source.read_text(encoding="utf-8"))
+        raw = limits.parse_toml(source.read_text(encoding="utf-8"))
+    except limits.TooDeepError as error:
+        raise SpecError(label, "", error.got, error.allowed) from None
     except UnicodeDecodeError:
         raise SpecError(label, "", "bytes that are not UTF-8", "a UTF-8 TOML file") from None
     except tomllib.TOMLDecodeError as error:

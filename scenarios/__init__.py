@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulation import parameters
+from simulation import limits, parameters
 from simulation.metrics import COLUMNS
 from simulation.parameters import InputFileError, ParameterError
 
@@ -306,6 +306,10 @@ def _load(path: Path, chain: tuple[Path, ...], via: Via | None = None) -> Scenar
         cycle = " -> ".join(p.name for p in (*chain, path))
         raise ScenarioError(display_path(chain[-1]), "extends", path.name,
                             f"a scenario that does not extend this one (cycle {cycle})")
+    if len(chain) > limits.MAX_EXTENDS:
+        raise ScenarioError(display_path(chain[-1]), "extends", path.name,
+                            f"a chain of at most {limits.MAX_EXTENDS} extends "
+                            f"(this one reaches {len(chain)} files up)")
     label = display_path(path)
     try:
         raw = _read(path)
@@ -375,7 +379,9 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _parse(text: str, label: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        return limits.parse_toml(text)
+    except limits.TooDeepError as error:
+        raise ScenarioError(label, "", error.got, error.allowed) from None
     except tomllib.TOMLDecodeError as error:
         where = re.search(r"\s*\(at (line \d+, column \d+|end of document)\)$", str(error))
         what = str(error)[:where.start()] if where else str(error)

@@ -15,6 +15,7 @@ so a failed run leaves the output folder as it was.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -51,6 +52,93 @@ def _one_line(error: click.ClickException) -> str:
     return " ".join(message.split())
 
 
+#: What a path must be, by the error the system gave for it.
+_PATH_NEEDS: dict[int, str] = {
+    errno.EACCES: "a path this user may read and write",
+    errno.EPERM: "a path this user may read and write",
+    errno.EROFS: "a path on a writable file system",
+    errno.ENOTDIR: "a path whose folders are folders, not files",
+    errno.EEXIST: "a path whose folders are folders, not files",
+    errno.EISDIR: "a file path, not an existing folder",
+    errno.ENOSPC: "a place with free disk space",
+    errno.EDQUOT: "a place with disk quota left",
+    errno.ENOENT: "an existing path",
+    errno.ENAMETOOLONG: "a shorter path",
+    errno.ELOOP: "a path without a symbolic link loop",
+}
+
+
+#: Errors about the folder a path is in rather than the path itself.
+_FOLDER_ERRORS = frozenset({errno.ENOTDIR, errno.EACCES, errno.EPERM, errno.EROFS,
+                            errno.ENOSPC, errno.EDQUOT})
+
+
+def _command_names() -> set[str]:
+    names = set(LAZY_COMMANDS) | {"show", "list", "check"}
+    names |= {sub for group in LAZY_SUBCOMMANDS.values() for sub in group}
+    return names | set(cli.commands)
+
+
+def path_error_line(error: OSError, argv: Sequence[str]) -> str | None:
+    """One line for a file system error on a path the user gave, or None.
+
+    The path in the error is matched against the command line: the argument
+    whose value is that path, a folder above it, a path below it (a file in
+    the way) or beside it (a figures folder next to a report) is named with
+    its value. An error on any other path is not the
+    user's doing and returns None, so that it keeps its traceback.
+    """
+    need = _PATH_NEEDS.get(error.errno or -1)
+    paths = [p for p in (error.filename, getattr(error, "filename2", None))
+             if isinstance(p, str | os.PathLike)]
+    if need is None or not paths:
+        return None
+    found = _argument_of([os.path.abspath(os.fspath(p)) for p in paths], argv,
+                         beside=error.errno in _FOLDER_ERRORS)
+    if found is None:
+        return None
+    name, value = found
+    shown = os.fspath(paths[0])
+    where = "" if os.path.abspath(shown) == os.path.abspath(value) else f" at {shown}"
+    return (f"{name}: got {value!r}; allowed: {need} "
+            f"({error.strerror or type(error).__name__}{where})")
+
+
+def _argument_of(paths: Sequence[str], argv: Sequence[str], *, beside: bool
+                 ) -> tuple[str, str] | None:
+    """The (option or argument name, value) of argv naming one of ``paths``, or above/below.
+
+    With ``beside``, a path in the same folder as the value counts too (the
+    error is about that folder: a file in the way, no permission, no space).
+    """
+    best: tuple[int, str, str] | None = None
+    previous = ""
+    argv = list(argv)
+    while argv and argv[0] in _command_names():  # `dock ablation ...`: commands, not paths
+        argv.pop(0)
+    for token in argv:
+        name, value = ("argument", token)
+        if token.startswith("--") and "=" in token:
+            name, value = token.split("=", 1)
+        elif token.startswith("-"):
+            previous = token
+            continue
+        elif previous.startswith("--"):
+            name = previous
+        previous = ""
+        if not value:
+            continue
+        given = os.path.abspath(value)
+        for path in paths:
+            if path == given or path.startswith(given + os.sep) \
+                    or given.startswith(path + os.sep) \
+                    or (beside and os.path.dirname(path) == os.path.dirname(given)):
+                score = len(given)
+                if best is None or score > best[0]:
+                    best = (score, name, value)
+    return None if best is None else (best[1], best[2])
+
+
 class OneLineErrorGroup(click.Group):
     """A click group whose errors are one ``error: ...`` line and exit status 2.
 
@@ -79,6 +167,12 @@ class OneLineErrorGroup(click.Group):
                 raise
             click.echo("error: aborted", err=True)
             sys.exit(1)
+        except OSError as error:
+            line = path_error_line(error, argv)
+            if not standalone_mode or line is None:
+                raise  # not about a path the user gave: a bug, with its traceback
+            click.echo(f"error: {line}", err=True)
+            sys.exit(2)
         if standalone_mode:
             sys.exit(result if isinstance(result, int) else 0)
         return result
@@ -174,7 +268,7 @@ def write_outputs(out: Path, files: Mapping[str, bytes], *, quiet: bool) -> None
     """Write a command's result files into ``out``, all or nothing, and say so on stderr.
 
     A folder that cannot be written after all (full disk, permissions changed
-    while running) ends the command with exit status 1 and one ``error:``
+    while running) ends the command with exit status 2 and one ``error:``
     line; the folder keeps what it had.
     """
     from .output import atomic_write_many
@@ -182,9 +276,8 @@ def write_outputs(out: Path, files: Mapping[str, bytes], *, quiet: bool) -> None
     try:
         written = atomic_write_many(out, files)
     except OSError as error:
-        click.echo(f"error: --out: cannot write {str(out)!r}: {error.strerror or error}",
-                   err=True)
-        sys.exit(1)
+        raise _fail(f"--out: got {str(out)!r}; allowed: a folder that can be written "
+                    f"({error.strerror or error})") from None
     if not quiet:
         click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
 import json
 import math
 import os
@@ -97,14 +98,32 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
         The target path.
     """
     target = Path(path)
-    temp = _stage(target, data)
+    try:
+        temp = _stage(target, data)
+    except OSError as error:
+        raise _target_error(error, target) from error
     try:
         os.replace(temp, target)
-    except BaseException:
+    except BaseException as error:
         _unlink_quietly(temp)
+        if isinstance(error, OSError):
+            raise _target_error(error, target) from error
         raise
     _fsync_dir(target.parent)
     return target
+
+
+def _target_error(error: OSError, target: Path) -> OSError:
+    """The same error, naming the file the caller asked for rather than a temporary one.
+
+    An existing folder at ``target`` (which ``os.replace`` reports about the
+    temporary file) reads as what it is: a folder where a file was asked for.
+    """
+    code = error.errno
+    if target.is_dir() and not target.is_symlink():
+        code = errno.EISDIR
+    return type(error)(code, os.strerror(code) if code else str(error), str(target)) \
+        if code else error
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
@@ -135,7 +154,10 @@ def atomic_write_many(folder: str | os.PathLike[str], files: Mapping[str, bytes]
             if Path(name).name != name:
                 raise ValueError(f"not a plain file name: {name!r}")
             target = folder / name
-            staged.append((_stage(target, data), target))
+            try:
+                staged.append((_stage(target, data), target))
+            except OSError as error:
+                raise _target_error(error, target) from error
     except BaseException:
         for temp, _ in staged:
             _unlink_quietly(temp)
@@ -144,7 +166,10 @@ def atomic_write_many(folder: str | os.PathLike[str], files: Mapping[str, bytes]
     done: list[Path] = []
     try:
         for temp, target in staged:
-            os.replace(temp, target)
+            try:
+                os.replace(temp, target)
+            except OSError as error:
+                raise _target_error(error, target) from error
             done.append(target)
     finally:
         for temp, _ in staged[len(done):]:

@@ -701,7 +701,14 @@ def resolve(params: Mapping[str, Any] | None = None) -> dict[str, Any]:
     for i, entry in enumerate(companies):
         start = base["companies"][i] if i < len(base["companies"]) else {
             p.name: p.default for p in COMPANY_PARAMS} | {"name": f"Company {i + 1}"}
-        out["companies"].append(_resolve_table(entry, COMPANY, f"companies[{i}]", start))
+        company = _resolve_table(entry, COMPANY, f"companies[{i}]", start)
+        earlier = [c["name"] for c in out["companies"]]
+        if company["name"] in earlier:
+            other = earlier.index(company["name"])
+            raise ParameterError(f"companies[{i}].name", company["name"],
+                                 f"a name no other company has (companies[{other}] has it; "
+                                 "results are kept by company name)")
+        out["companies"].append(company)
 
     out["influencer"] = _resolve_table(
         params.get("influencer", {}), INFLUENCER, "influencer", base["influencer"])
