@@ -714,6 +714,9 @@ def forest_figure(verdicts: Sequence[Verdict]) -> Any:
     ax.axvline(0.0, color="grey", lw=0.8)
     ax.set_yticks(range(len(shown)), [v.id for v in reversed(shown)])
     ax.set_xscale("symlog", linthresh=2.0)
+    low, high = ax.get_xlim()
+    ticks = [t for t in (-100, -20, -5, -2, -1, 0, 1, 2, 5, 20, 100, 1000) if low <= t <= high]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.set_xlabel("effect / margin at the baseline, signed: > 1 is beyond the smallest effect "
                   "of interest as predicted", fontsize=8)
     ax.set_title("Effects with 95 % CI (green supported, red contradicted, blue no effect, "
