@@ -725,7 +725,11 @@ def forest_figure(verdicts: Sequence[Verdict]) -> Any:
 
 
 def region_figure(verdict: Verdict) -> Any:
-    """The effect at each region point against each region parameter, coloured by verdict."""
+    """The effect at each region point against each region parameter, coloured by verdict.
+
+    A failure region (a PRIM box with permutation p < 0.05) is shaded on the
+    parameters it restricts.
+    """
     from .analysis import _figure
 
     region = verdict.region
@@ -747,6 +751,11 @@ def region_figure(verdict: Verdict) -> Any:
         ax.axhline(0.0, color="grey", lw=0.8)
         for m in (-verdict.margin, verdict.margin):
             ax.axhline(m, color="grey", lw=0.8, ls="--")
+        box = verdict.box
+        if box is not None and box.significant and name in box.limits:
+            low, high = box.limits[name]
+            ax.axvspan(x.min() if low is None else low, x.max() if high is None else high,
+                       color="C3", alpha=0.1, lw=0)
         ax.set_xlabel(name, fontsize=8)
         ax.tick_params(labelsize=7)
     for ax in axes[len(names):]:

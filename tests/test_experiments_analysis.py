@@ -240,3 +240,30 @@ def test_difference_in_differences_subtracts_the_gap_before() -> None:
     did = judge(frame, described, {**raw, "before": 56})
     assert did.verdict == "no effect" and abs(did.effect) < 0.005
     assert "minus at week 56" in did.measure
+
+
+def test_region_points_of_a_factor_are_judged_by_welch_within_each_sample() -> None:
+    """Each sampled point compares the factor's two levels at that point, by its own CI."""
+    rng = np.random.default_rng(9)
+    rows = []
+    for sample, (x, shift) in enumerate(((0.1, 0.2), (0.5, 0.0), (0.9, -0.2))):
+        for level in (0.0, 1.0):
+            for replicate in range(8):
+                rows.append({"experiment": "r", "point": 2 * sample + int(level),
+                             "sample": sample, "replicate": replicate, "f": level, "x": x,
+                             "step": 1, "final": True, "company": "A",
+                             "trust_mean": 0.5 + level * shift + rng.normal(0, 0.01)})
+    frame = pd.DataFrame(rows)
+    described = {"experiments": [{"name": "r", "parameters": [{"name": "f"}, {"name": "x"}]}]}
+    hypothesis = {"id": "H", "claim": "c", "metric": "trust_mean", "form": "factor",
+                  "factor": "f", "high": 1.0, "low": 0.0, "company": "A",
+                  "expect": "positive", "margin": 0.02, "baseline": "r", "region": "r"}
+    judged = judge(frame, described, hypothesis)
+    region = judged.region.set_index("x")
+    assert region.loc[0.1, "verdict"] == "supported"
+    assert region.loc[0.5, "verdict"] == "no effect"
+    assert region.loc[0.9, "verdict"] == "contradicted"
+    assert region.loc[0.1, "n"] == 16 and judged.region_parameters == ("x",)
+    assert judged.region_counts == {"supported": 1, "contradicted": 1, "no effect": 1,
+                                    "inconclusive": 0}
+    assert "too few for PRIM" in judged.where_fails
