@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from simulation import limits
 from simulation.cli import _fail, _Integer, _isatty, check_memory
 
 
@@ -24,6 +25,14 @@ def _format_seconds(seconds: float) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _format_bytes(size: float) -> str:
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{size:.1f} TB"
 
 
 class ProgressLine:
@@ -79,9 +88,13 @@ _SCHEDULER_ADDRESS = re.compile(
 @click.option("--rerun-changed", is_flag=True,
               help="Resume a folder made under other code or another spec or configuration: "
                    "redo the runs that changed, keep the others.")
+@click.option("--yes", "-y", is_flag=True,
+              help="Start a plan larger than the spec's max_runs  [default max_runs: "
+                   f"{limits.CONFIRM_RUNS}].")
 @click.option("--quiet", "-q", is_flag=True, help="No progress line.")
 def sweep(spec_file: Path, out: Path, workers: int | None, scheduler: str | None,
-          dask_local: int | None, retry_failed: bool, rerun_changed: bool, quiet: bool) -> None:
+          dask_local: int | None, retry_failed: bool, rerun_changed: bool, yes: bool,
+          quiet: bool) -> None:
     """Run every run of an experiment SPEC into --out, skipping runs already there.
 
     Interrupt it at any moment and run the same command again: finished
@@ -107,11 +120,19 @@ def sweep(spec_file: Path, out: Path, workers: int | None, scheduler: str | None
         spec = load(spec_file)
     except SpecError as error:
         raise _fail(str(error)) from None
+    planned = spec.planned_runs()
+    processes = dask_local if dask_local is not None else (workers or os.cpu_count() or 1)
+    seconds, size = spec.estimate(processes)
+    plan = (f"{planned:,} runs, about {_format_seconds(seconds)} on {processes} process(es) "
+            f"and {_format_bytes(size)} on disk")
+    if planned > spec.max_runs and not yes:
+        raise _fail(f"SPEC: got {str(spec_file)!r} planning {plan}; allowed: at most "
+                    f"{spec.max_runs:,} runs unless --yes, or max_runs = {planned} in the spec, "
+                    "says so")
     runs = spec.runs()
     if scheduler is None and runs:  # runs on this machine: its memory, cgroup and ulimit
         from simulation.memory import needed_memory
 
-        processes = dask_local if dask_local is not None else (workers or os.cpu_count() or 1)
         check_memory(max((run.config for run in runs), key=needed_memory),
                      copies=min(processes, len(runs)))
     store = Store(out)
@@ -132,8 +153,8 @@ def sweep(spec_file: Path, out: Path, workers: int | None, scheduler: str | None
         executor = LocalPool(workers or os.cpu_count() or 1)
     progress = ProgressLine(quiet)
     if not quiet:
-        click.echo(f"{spec.title}: {len(runs)} runs in {len(spec.experiments)} "
-                   f"experiment(s), on a {executor}", err=True)
+        click.echo(f"{spec.title}: {len(spec.experiments)} experiment(s), plan: {plan}; "
+                   f"on a {executor}", err=True)
     if isinstance(executor, DaskExecutor):
         try:
             with executor:

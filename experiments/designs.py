@@ -20,6 +20,7 @@ back from :func:`design_matrix`, in the same order as the points.
 from __future__ import annotations
 
 import itertools
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -74,6 +75,24 @@ def _cast(parameter: Parameter, value: float) -> Any:
     if parameter.kind == "int":
         return int(min(max(round(value), parameter.low), parameter.high))
     return float(value)
+
+
+def planned_points(experiment: Experiment) -> int:
+    """How many design points :func:`points` gives, counted without building any.
+
+    A grid has the product of its axes' lengths; a sampled design has its
+    sampler's rows (LHS: ``samples``; Sobol without second order:
+    ``samples * (D + 2)``; Morris: ``samples * (D + 1)``, D the ranged
+    parameters) times every combination of the crossed factors' levels.
+    """
+    if experiment.design == "grid":
+        return math.prod(len(p.values) if p.values is not None
+                         else len(grid_levels(p, p.steps or 2)) for p in experiment.parameters)
+    ranged = sum(p.values is None for p in experiment.parameters)
+    rows = {"lhs": experiment.samples, "sobol": experiment.samples * (ranged + 2),
+            "morris": experiment.samples * (ranged + 1)}[experiment.design]
+    return rows * math.prod(len(p.values) for p in experiment.parameters
+                            if p.values is not None)
 
 
 def points(experiment: Experiment, root_seed: int) -> list[tuple[int, dict[str, Any]]]:

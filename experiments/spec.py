@@ -74,7 +74,7 @@ SUMMARY_METRICS = ("billboard_share", "cum_impressions", "cum_likes", "cum_sales
                    "crisis_depth", "weeks_to_recover")
 
 TOP_KEYS = ("title", "description", "scenario", "seed", "replicates", "weeks", "set", "design",
-            "parameters", "outputs", "analysis", "experiments", "hypotheses")
+            "parameters", "outputs", "analysis", "experiments", "hypotheses", "max_runs")
 EXPERIMENT_KEYS = ("name", "description", "scenario", "replicates", "weeks", "set", "design",
                    "parameters", "outputs")
 PARAMETER_KEYS = ("path", "paths", "name", "values", "range", "steps")
@@ -185,6 +185,31 @@ class Spec:
     experiments: tuple[Experiment, ...]
     hypotheses: tuple[dict[str, Any], ...]
     analysis_outputs: tuple[str, ...]
+    max_runs: int = limits.CONFIRM_RUNS
+
+    def planned_runs(self) -> int:
+        """How many runs :meth:`runs` gives, counted without building them."""
+        from .designs import planned_points
+
+        return sum(planned_points(e) * e.replicates for e in self.experiments)
+
+    def estimate(self, processes: int) -> tuple[float, int]:
+        """Rough seconds on ``processes`` processes and bytes on disk of the whole plan.
+
+        From the base consumers and weeks of each experiment and the rough costs
+        declared in :mod:`simulation.limits`; varied sizes are not counted.
+        """
+        from .designs import planned_points
+
+        seconds = 0.0
+        size = 0
+        for e in self.experiments:
+            runs = planned_points(e) * e.replicates
+            seconds += runs * (limits.SECONDS_PER_RUN + e.weeks * (
+                limits.SECONDS_PER_WEEK + e.base["consumers"] * limits.SECONDS_PER_CONSUMER_WEEK))
+            kept = (e.weeks // e.every + 1 if e.every else 1) * len(e.base["companies"])
+            size += runs * (kept * limits.BYTES_PER_ROW + limits.BYTES_PER_RUN_FILE)
+        return seconds / max(1, processes), size
 
     def experiment(self, name: str) -> Experiment:
         """The experiment called ``name``."""
@@ -251,8 +276,8 @@ def load(path: str | os.PathLike[str]) -> Spec:
     if not source.is_file():
         raise SpecError(label, "", str(path), "a readable experiment spec (.toml file)")
     try:
-        raw = limits.parse_toml(source.read_text(encoding="utf-8"))
-    except limits.TooDeepError as error:
+        raw = limits.parse_toml(limits.read_capped(source).decode("utf-8"))
+    except (limits.TooDeepError, limits.TooLargeError) as error:
         raise SpecError(label, "", error.got, error.allowed) from None
     except UnicodeDecodeError:
         raise SpecError(label, "", "bytes that are not UTF-8", "a UTF-8 TOML file") from None
@@ -301,9 +326,16 @@ def parse(raw: Mapping[str, Any], source: Path) -> Spec:
 
     hypotheses = check_hypotheses(raw.get("hypotheses", []), {e.name: e for e in experiments},
                                   label, SpecError)
-    return Spec(title=title, source=source, raw=dict(raw), seed=seed,
+    max_runs = _integer(raw.get("max_runs", limits.CONFIRM_RUNS), "max_runs", label, 1,
+                        limits.MAX_SPEC_RUNS)
+    spec = Spec(title=title, source=source, raw=dict(raw), seed=seed,
                 experiments=tuple(experiments), hypotheses=hypotheses,
-                analysis_outputs=tuple(outputs))
+                analysis_outputs=tuple(outputs), max_runs=max_runs)
+    planned = spec.planned_runs()
+    if planned > limits.MAX_SPEC_RUNS:
+        raise SpecError(label, "experiments", f"{planned:,} runs in all",
+                        f"at most {limits.MAX_SPEC_RUNS:,} runs in one spec")
+    return spec
 
 
 def _experiment(merged: dict[str, Any], where: str, own: Mapping[str, Any], label: str,
@@ -327,8 +359,10 @@ def _experiment(merged: dict[str, Any], where: str, own: Mapping[str, Any], labe
                                          key=at("scenario"), whose="the spec")
     except scenarios.ScenarioError as error:
         raise SpecError(error.file, error.path, error.value, error.allowed) from None
-    replicates = _integer(merged.get("replicates", 1), at("replicates"), label, 1, 10_000)
-    weeks = _integer(merged.get("weeks", scenario.weeks), at("weeks"), label, 1, 10_000)
+    replicates = _integer(merged.get("replicates", 1), at("replicates"), label, 1,
+                          limits.MAX_REPLICATES)
+    weeks = _integer(merged.get("weeks", scenario.weeks), at("weeks"), label, 1,
+                     limits.MAX_STEPS)
 
     base = copy.deepcopy(scenario.config)
     fixed = merged.get("set", {})
@@ -394,8 +428,14 @@ def _experiment(merged: dict[str, Any], where: str, own: Mapping[str, Any], labe
                             parameters=tuple(varied), design=kind, samples=samples,
                             levels=levels, replicates=replicates, weeks=weeks, every=every,
                             end=end, metrics=tuple(metrics))
+    # Count the plan before building it: a typo must not exhaust memory while planning.
+    from .designs import planned_points, points
+
+    planned = planned_points(experiment) * experiment.replicates
+    if planned > limits.MAX_SPEC_RUNS:
+        raise SpecError(label, at("design") if "design" in merged else at("parameters"),
+                        f"{planned:,} runs", f"at most {limits.MAX_SPEC_RUNS:,} runs in one spec")
     # Every design point must be a valid configuration: check them all now, not mid-sweep.
-    from .designs import points
 
     for _, values in points(experiment, 0):
         try:
@@ -467,9 +507,11 @@ def _parameter(table: Mapping[str, Any], where: str, label: str, base: Mapping[s
             raise SpecError(label, f"{where}.range[{j}]", bound, error.allowed) from None
     if design == "grid":
         steps = table.get("steps")
-        if steps is None or isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
+        if steps is None or isinstance(steps, bool) or not isinstance(steps, int) or steps < 2 \
+                or steps > limits.MAX_SPEC_RUNS:
             raise SpecError(label, f"{where}.steps", steps,
-                            "an integer >= 2 (levels of a range in a grid)")
+                            f"an integer >= 2 and <= {limits.MAX_SPEC_RUNS} (levels of a range "
+                            "in a grid)")
     elif "steps" in table:
         raise SpecError(label, f"{where}.steps", table["steps"],
                         f"no steps in a {design} design (it samples the range)")

@@ -285,6 +285,10 @@ def loads(text: str | bytes, name: str = "pasted.toml") -> Scenario:
     Raises:
         ScenarioError: as :func:`load`, naming ``name``.
     """
+    if len(text) > limits.MAX_FILE_BYTES or (
+            isinstance(text, str) and len(text.encode("utf-8")) > limits.MAX_FILE_BYTES):
+        too_large = limits.TooLargeError()
+        raise ScenarioError(name, "", too_large.got, too_large.allowed)
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -366,7 +370,9 @@ def _build(raw: dict[str, Any], label: str, path: Path, folder: Path | None,
 def _read(path: Path) -> dict[str, Any]:
     label = display_path(path)
     try:
-        data = path.read_bytes()
+        data = limits.read_capped(path)
+    except limits.TooLargeError as error:
+        raise ScenarioError(label, "", error.got, error.allowed) from None
     except OSError as error:
         raise ScenarioError(label, "", str(path),
                             f"a readable file ({error.strerror or error})") from None
@@ -453,8 +459,9 @@ def _check_structure(raw: Mapping[str, Any], label: str) -> None:
             raise ScenarioError(label, key, raw[key], "a non-empty string")
     if "weeks" in raw:
         weeks = raw["weeks"]
-        if not isinstance(weeks, int) or isinstance(weeks, bool) or not 1 <= weeks <= 10_000:
-            raise ScenarioError(label, "weeks", weeks, "an integer in [1, 10000]")
+        if not isinstance(weeks, int) or isinstance(weeks, bool) \
+                or not 1 <= weeks <= limits.MAX_STEPS:
+            raise ScenarioError(label, "weeks", weeks, f"an integer in [1, {limits.MAX_STEPS}]")
     _check_teaching(raw.get("teaching", {}), "teaching", label)
     _check_lesson(raw.get("lesson", []), "lesson", label)
     fr = _table(raw.get("fr", {}), "fr", label)

@@ -25,7 +25,7 @@ from typing import Any
 
 import click
 
-from . import parameters
+from . import limits, parameters
 from .parameters import ParameterError
 
 #: Above this many consumer-weeks a run shows progress even when stderr is not
@@ -179,12 +179,13 @@ class OneLineErrorGroup(click.Group):
 
 
 class _Integer(click.ParamType):
-    """An integer with a lower bound, whose error says what is allowed."""
+    """An integer with a lower bound (and an upper one), whose error says what is allowed."""
 
     name = "integer"
 
-    def __init__(self, low: int) -> None:
+    def __init__(self, low: int, high: int | None = None) -> None:
         self.low = low
+        self.high = high
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> int:
@@ -195,10 +196,17 @@ class _Integer(click.ParamType):
             try:
                 number = int(text, 10)
             except ValueError:
-                self.fail(f"got {value!r}; allowed: an integer >= {self.low}", param, ctx)
-        if number < self.low:
-            self.fail(f"got {value!r}; allowed: an integer >= {self.low}", param, ctx)
+                self.fail(f"got {value!r}; allowed: {self.allowed()}", param, ctx)
+        if number < self.low or (self.high is not None and number > self.high):
+            self.fail(f"got {value!r}; allowed: {self.allowed()}", param, ctx)
         return number
+
+    def allowed(self) -> str:
+        """What this type accepts, in words."""
+        if self.high is None:
+            return f"an integer >= {self.low}"
+        high = "2**64 - 1" if self.high == limits.MAX_SEED else f"{self.high}"
+        return f"an integer in [{self.low}, {high}]"
 
 
 def _parse_sets(ctx: click.Context, param: click.Parameter,
@@ -485,9 +493,10 @@ def load_scenario(ref: str | None) -> Any:
 
 @cli.command()
 @click.argument("scenario", required=False, metavar="[NAME|FILE]")
-@click.option("--steps", type=_Integer(1), default=None,
+@click.option("--steps", type=_Integer(1, limits.MAX_STEPS), default=None,
               help="Weeks to simulate  [default: the scenario's weeks, 156 for the default].")
-@click.option("--seed", type=_Integer(0), default=DEFAULT_SEED, show_default=True,
+@click.option("--seed", type=_Integer(0, limits.MAX_SEED), default=DEFAULT_SEED,
+              show_default=True,
               help="Random seed: the same seed and parameters give the same run.")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", callback=_parse_sets,
               help="Set a parameter, e.g. consumers=5000, companies[1].strategy=billboard, "

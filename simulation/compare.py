@@ -36,7 +36,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from . import parameters
+from . import limits, parameters
 from .cli import (
     DEFAULT_SEED,
     _fail,
@@ -399,9 +399,10 @@ def _parse_checkpoints(text: str | None, steps: int) -> tuple[int, ...]:
 
 @click.command(name="compare")
 @click.argument("refs", metavar="NAME|FILE...", nargs=-1, required=True)
-@click.option("--replicates", type=_Integer(1), default=DEFAULT_REPLICATES,
+@click.option("--replicates", type=_Integer(1, limits.MAX_REPLICATES),
+              default=DEFAULT_REPLICATES,
               show_default=True, help="Runs per scenario, each from its own derived seed.")
-@click.option("--steps", type=_Integer(1), default=None,
+@click.option("--steps", type=_Integer(1, limits.MAX_STEPS), default=None,
               help="Weeks per run.  [default: the longest scenario's recommended weeks]")
 @click.option("--seed", type=_Integer(0), default=DEFAULT_SEED, show_default=True,
               help="Root seed: every run's seed is derived from it, the scenario and the "

@@ -172,13 +172,13 @@ def test_same_seed_gives_byte_identical_timeseries(runner, tmp_path):
 
 # ---------------------------------------------------------------- bad input
 BAD_INPUT = [
-    (["--steps", "-1"], ["--steps", "'-1'", "integer >= 1"]),
-    (["--steps", "0"], ["--steps", "'0'", "integer >= 1"]),
-    (["--steps", "ten"], ["--steps", "'ten'", "integer >= 1"]),
-    (["--steps", "2.5"], ["--steps", "'2.5'", "integer >= 1"]),
-    (["--seed", "1.5"], ["--seed", "'1.5'", "integer >= 0"]),
-    (["--seed", "abc"], ["--seed", "'abc'", "integer >= 0"]),
-    (["--seed", "-4"], ["--seed", "'-4'", "integer >= 0"]),
+    (["--steps", "-1"], ["--steps", "'-1'", "integer in [1, 10000]"]),
+    (["--steps", "0"], ["--steps", "'0'", "integer in [1, 10000]"]),
+    (["--steps", "ten"], ["--steps", "'ten'", "integer in [1, 10000]"]),
+    (["--steps", "2.5"], ["--steps", "'2.5'", "integer in [1, 10000]"]),
+    (["--seed", "1.5"], ["--seed", "'1.5'", "integer in [0, 2**64 - 1]"]),
+    (["--seed", "abc"], ["--seed", "'abc'", "integer in [0, 2**64 - 1]"]),
+    (["--seed", "-4"], ["--seed", "'-4'", "integer in [0, 2**64 - 1]"]),
     (["--set", "nosuch=1"], ["nosuch", "'1'", "a known parameter"]),
     (["--set", "companies[0].nosuch=1"], ["companies[0].nosuch", "'1'", "a known key"]),
     (["--set", "consumers=5"], ["consumers", "'5'", "an integer in [10, 5000000]"]),
