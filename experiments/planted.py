@@ -43,6 +43,8 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
+from simulation.output import atomic_write_many
+
 from .hypotheses import VERDICTS, judge_all
 
 #: The full check: what the report states.
@@ -185,15 +187,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the planted checks, print the counts, write them as JSON."""
     parser = argparse.ArgumentParser(prog="python -m experiments.planted",
                                      description=__doc__.split("\n\n")[0])
+    helps = {"reruns": "reruns, each with its own root seed", "replicates": "runs per rerun",
+             "consumers": "world size", "weeks": "weeks per run"}
     for key, value in FULL.items():
-        parser.add_argument(f"--{key}", type=int, default=value)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=Path("docs/results/planted.json"))
+        parser.add_argument(f"--{key}", type=int, default=value,
+                            help=f"{helps[key]} (default {value})")
+    parser.add_argument("--workers", type=int, default=2, help="local processes (default 2)")
+    parser.add_argument("--out", type=Path, default=Path("docs/results/planted.json"),
+                        help="JSON file for the counts (default docs/results/planted.json)")
     args = parser.parse_args(argv)
     result = check(args.reruns, args.replicates, args.consumers, args.weeks,
                    workers=args.workers)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result.as_dict(), indent=1) + "\n", encoding="utf-8")
+    atomic_write_many(args.out.parent,
+                      {args.out.name: (json.dumps(result.as_dict(), indent=1) + "\n").encode()})
     print("\n".join(summary_lines(result)))
     print(f"wrote {args.out}")
     return 0 if result.passed() else 1
