@@ -185,7 +185,7 @@ def results(folder: Path, export: Path | None, errors: bool) -> None:
     The run files can also be queried in place with DuckDB:
     SELECT * FROM read_parquet('DIR/runs/*.parquet', union_by_name = true).
     """
-    from simulation.output import atomic_write_bytes
+    from simulation.output import atomic_write_many
 
     from .storage import Store, StoreError, parquet_bytes
 
@@ -234,8 +234,7 @@ def results(folder: Path, export: Path | None, errors: bool) -> None:
             data = parquet_bytes(table)
         else:
             data = table.to_pandas().to_csv(index=False, lineterminator="\n").encode("utf-8")
-        export.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(export, data)
+        atomic_write_many(export.parent, {export.name: data})  # a folder it made goes on failure
         click.echo(f"wrote {export} ({table.num_rows} rows from {len(done)} runs)")
 
 

@@ -252,6 +252,15 @@ def build_config(sets: Sequence[tuple[str, str]],
     return parameters.resolve(config)
 
 
+def _empty_out_given() -> bool:
+    """Whether the command line gave ``--out ''`` (which click reads as the current folder)."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    argv = obj.get("argv", []) if isinstance(obj, dict) else []
+    return any((token == "--out" and i + 1 < len(argv) and not argv[i + 1].strip())
+               or token.replace(" ", "") == "--out=" for i, token in enumerate(argv))
+
+
 def check_out_dir(out: Path) -> None:
     """Refuse an output folder that cannot be created or written, before running.
 
@@ -259,6 +268,8 @@ def check_out_dir(out: Path) -> None:
         click.UsageError: when ``out`` (or a parent of it) is a file, or the
             nearest existing folder is not writable.
     """
+    if not str(out).strip() or _empty_out_given():
+        raise _fail("--out: got ''; allowed: a folder path (not empty)")
     probe = out
     while not probe.exists():
         if probe.parent == probe:

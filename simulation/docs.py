@@ -19,6 +19,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .output import atomic_write_text
 from .parameters import parameter_table
 
 START = "<!-- parameters:start -->"
@@ -135,7 +136,7 @@ def sync_block(path: Path, start: str, end: str, block: str, *, check: bool, wha
         print(f"{path}: {what} up to date")
         return 0
     if new != text:
-        path.write_text(new, encoding="utf-8")
+        atomic_write_text(path, new)
         print(f"{path}: {what} rewritten")
     else:
         print(f"{path}: {what} already up to date")
