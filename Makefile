@@ -41,7 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/sweep_bench.py
 
-## make study: the essay's ten hypotheses (2,128 runs, roughly 10-40 min on 2 cores); writes docs/results/hypotheses.md
+## make study: the essay's ten hypotheses (4,576 runs, roughly 20-60 min on 2 cores); writes docs/results/hypotheses.md
 study: $(STAMP)
 	$(BIN)/influence sweep experiments/hypotheses.toml --out results/study --workers 2
 	$(BIN)/python -m experiments.planted --workers 2 --out docs/results/planted.json || true
