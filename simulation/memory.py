@@ -33,6 +33,9 @@ except ImportError:  # not on Windows
 #: (100,000 consumers: 45 MB with 10 ties each, 724 MB with 200).
 BYTES_PER_TIE = 40
 BYTES_PER_CONSUMER = 600
+#: What a worker process holds before its world (the interpreter, numpy, pandas,
+#: Mesa, matplotlib: about 165 MB measured on Linux, rounded up).
+BYTES_PER_PROCESS = 200_000_000
 #: Share of the free memory (or of what a limit leaves) one world may take.
 MEMORY_SHARE = 0.6
 
@@ -195,11 +198,14 @@ def memory_shortfall(config: Mapping[str, Any], copies: int = 1, *, free: int | 
         read_limits: False to check only the bounds passed in.
     """
     one = needed_memory(config)
+    # Worker processes each start an interpreter with numpy, pandas and Mesa
+    # before their world: free memory and the cgroup pay for that too.
+    shared = one * copies + (BYTES_PER_PROCESS * copies if copies > 1 else 0)
     if read_limits:
         free = available_memory() if free is None else free
         cgroup = cgroup_headroom() if cgroup is None else cgroup
         process = process_headroom() if process is None else process
-    for bound, left, need in (("machine", free, one * copies), ("cgroup", cgroup, one * copies),
+    for bound, left, need in (("machine", free, shared), ("cgroup", cgroup, shared),
                               ("process", process, one)):
         if left is not None and need > MEMORY_SHARE * left:
             return Shortfall(need, left, bound)

@@ -81,9 +81,20 @@ def test_a_process_limit_binds_each_worker_alone_free_memory_all_of_them() -> No
     assert memory.memory_shortfall(config, 4, process=roomy, read_limits=False) is None
     for bound in ("free", "cgroup"):
         found = memory.memory_shortfall(config, 4, **{bound: roomy}, read_limits=False)
-        assert found is not None and found.need == 4 * need and found.free == roomy
+        assert found is not None and found.free == roomy
+        assert found.need == 4 * (need + memory.BYTES_PER_PROCESS)
         assert found.bound == {"free": "machine", "cgroup": "cgroup"}[bound]
         assert memory.memory_shortfall(config, 1, **{bound: roomy}, read_limits=False) is None
+
+
+def test_each_worker_process_counts_its_interpreter_not_only_its_world() -> None:
+    config = parameters.resolve({"consumers": 2000})
+    need = memory.needed_memory(config)
+    assert need < 10_000_000, "a small world: the interpreters are what binds"
+    room = int((2 * need + memory.BYTES_PER_PROCESS) / memory.MEMORY_SHARE)
+    assert memory.memory_shortfall(config, 1, free=room, read_limits=False) is None
+    found = memory.memory_shortfall(config, 2, free=room, read_limits=False)
+    assert found is not None and found.need == 2 * (need + memory.BYTES_PER_PROCESS)
 
 
 def test_the_ulimit_of_the_process_refuses_a_world_it_cannot_map() -> None:
