@@ -11,12 +11,17 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .i18n import t
+from .. import parameters_fr
+from .i18n import colon, t
 from .live import LiveRun
 
-#: One colour per company (cycled beyond eight companies).
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
-           "#e377c2")
+#: One colour per company (cycled beyond eight companies); each has a contrast of
+#: at least 3:1 against the white page, as WCAG asks of graphics.
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#c65f00", "#0e8a96", "#8c564b",
+           "#c2489d")
+#: The contact or liaison in a company's chart, and the other departments (3:1, too).
+CONTACT = "#b36b00"
+DEPARTMENT = "#6c7a7b"
 #: Events drawn as vertical lines on the trust chart; others are points.
 LINE_EVENTS = ("crisis", "strategy", "change", "disclosure")
 
@@ -85,10 +90,12 @@ def trust_option(run: LiveRun, lang: str) -> dict[str, Any]:
         })
         band = [[w, _clean(lo), _clean(hi)] for w, lo, hi in
                 zip(run.weeks, s["trust_p10"], s["trust_p90"], strict=True)]
-        series.append({"name": f"{company.name} 10-90%", "type": "line", "showSymbol": False,
+        series.append({"name": f"{company.name} {t('band', lang)}", "type": "line",
+                       "showSymbol": False,
                        "color": colour(i), "lineStyle": {"width": 0.8, "type": "dotted"},
                        "data": [[w, lo] for w, lo, _ in band]})
-        series.append({"name": f"{company.name} 10-90%", "type": "line", "showSymbol": False,
+        series.append({"name": f"{company.name} {t('band', lang)}", "type": "line",
+                       "showSymbol": False,
                        "color": colour(i), "lineStyle": {"width": 0.8, "type": "dotted"},
                        "data": [[w, hi] for w, _, hi in band]})
     option["series"] = series
@@ -105,16 +112,19 @@ def vanity_option(run: LiveRun, lang: str) -> dict[str, Any]:
         {"type": "value", "min": 0, "max": 1, "name": t("trust", lang)},
     ]
     series = []
+    sep = colon(lang)
     for i, company in enumerate(run.companies):
         s = company.series
         series += [
-            {"name": f"{company.name}: {t('impressions', lang)}", "type": "line",
+            {"name": f"{company.name}{sep}{t('impressions', lang)}", "type": "line",
              "showSymbol": False, "color": colour(i), "lineStyle": {"type": "dotted"},
              "data": _pairs(run.weeks, [max(1.0, v) for v in s["impressions"]])},
-            {"name": f"{company.name}: {t('likes', lang)}", "type": "line", "showSymbol": False,
+            {"name": f"{company.name}{sep}{t('likes', lang)}", "type": "line",
+             "showSymbol": False,
              "color": colour(i), "lineStyle": {"type": "dashed"},
              "data": _pairs(run.weeks, [max(1.0, v) for v in s["likes"]])},
-            {"name": f"{company.name}: {t('trust', lang)}", "type": "line", "showSymbol": False,
+            {"name": f"{company.name}{sep}{t('trust', lang)}", "type": "line",
+             "showSymbol": False,
              "yAxisIndex": 1, "color": colour(i), "lineStyle": {"width": 2.5},
              "data": _pairs(run.weeks, s["trust_mean"])},
         ]
@@ -129,13 +139,14 @@ def sales_option(run: LiveRun, lang: str) -> dict[str, Any]:
     option["yAxis"] = [{"type": "value", "name": t("sales", lang)},
                        {"type": "value", "name": t("profit", lang)}]
     series = []
+    sep = colon(lang)
     for i, company in enumerate(run.companies):
         s = company.series
         series += [
-            {"name": f"{company.name}: {t('sales', lang)}", "type": "bar", "color": colour(i),
+            {"name": f"{company.name}{sep}{t('sales', lang)}", "type": "bar", "color": colour(i),
              "itemStyle": {"opacity": 0.45}, "barGap": "0%",
              "data": _pairs(run.weeks, s["sales"])},
-            {"name": f"{company.name}: {t('profit', lang)}", "type": "line", "yAxisIndex": 1,
+            {"name": f"{company.name}{sep}{t('profit', lang)}", "type": "line", "yAxisIndex": 1,
              "showSymbol": False, "color": colour(i), "lineStyle": {"width": 2.5},
              "data": _pairs(run.weeks, s["profit_cumulative"])},
         ]
@@ -177,7 +188,7 @@ def network_option(run: LiveRun, company: int, lang: str) -> dict[str, Any]:
         angle = 2 * math.pi * k / max(1, len(rows))
         nodes.append({
             "id": f"i{row}", "name": f"{t('influencer', lang)} {row} ({inf.company.name}, "
-                                     f"{inf.deal})",
+                                     f"{parameters_fr.choice(inf.deal, lang)})",
             "x": round(520 * math.cos(angle), 2), "y": round(520 * math.sin(angle), 2),
             "symbol": "rect", "symbolSize": 16, "value": None,
             "itemStyle": {"color": colour(inf.company.index),
@@ -191,7 +202,7 @@ def network_option(run: LiveRun, company: int, lang: str) -> dict[str, Any]:
     name = run.model.companies[company].name
     return {
         "animation": False,
-        "title": {"text": f"{t('network_title', lang)}: {t('trust', lang)} / {name}",
+        "title": {"text": f"{t('network_title', lang)}{colon(lang)}{t('trust', lang)} / {name}",
                   "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {},
         "visualMap": {"min": 0, "max": 1, "dimension": 0, "seriesIndex": 0, "calculable": False,
@@ -220,19 +231,20 @@ def department_option(run: LiveRun, company: int, lang: str) -> dict[str, Any]:
     for d in range(count):
         angle = 2 * math.pi * d / count - math.pi / 2
         is_contact = d == contact and not model_company.liaison
-        nodes.append({"id": f"d{d}", "name": DEPARTMENT_NAMES[d % len(DEPARTMENT_NAMES)],
+        nodes.append({"id": f"d{d}",
+                      "name": department_name(DEPARTMENT_NAMES[d % len(DEPARTMENT_NAMES)], lang),
                       "x": round(100 * math.cos(angle), 2), "y": round(100 * math.sin(angle), 2),
                       "symbolSize": 26 if is_contact else 20,
-                      "itemStyle": {"color": "#f39c12" if is_contact else "#7f8c8d"}})
+                      "itemStyle": {"color": CONTACT if is_contact else DEPARTMENT}})
     links = [{"source": f"d{a}", "target": f"d{b}",
               "lineStyle": {"width": 0.5 + 5 * cross, "opacity": 0.3 + 0.7 * cross}}
              for a in range(count) for b in range(a + 1, count) if adj[a, b]]
     if model_company.liaison:
         nodes.append({"id": "liaison", "name": t("liaison", lang), "x": 0, "y": 0,
-                      "symbol": "diamond", "symbolSize": 28, "itemStyle": {"color": "#f39c12"}})
+                      "symbol": "diamond", "symbolSize": 28, "itemStyle": {"color": CONTACT}})
         reach = model_company.liaison_reach()  # skill, span and the hoarding it meets
         links += [{"source": "liaison", "target": f"d{d}",
-                   "lineStyle": {"color": "#f39c12", "width": 0.5 + 4 * reach, "type": "dashed"}}
+                   "lineStyle": {"color": CONTACT, "width": 0.5 + 4 * reach, "type": "dashed"}}
                   for d in range(count)]
     return {
         "animation": False,
@@ -242,3 +254,65 @@ def department_option(run: LiveRun, company: int, lang: str) -> dict[str, Any]:
                     "label": {"show": True, "fontSize": 10, "position": "bottom"},
                     "lineStyle": {"color": "#34495e"}}],
     }
+
+
+def department_name(name: str, lang: str) -> str:
+    """A department's name (``simulation.companies.DEPARTMENT_NAMES``) in ``lang``."""
+    from .i18n import CATALOGUE
+
+    key = f"dept_{name}"
+    return t(key, lang) if key in CATALOGUE else name
+
+
+def _last(values: list[float]) -> float:
+    return values[-1] if values else math.nan
+
+
+def summary(run: LiveRun, chart: str, lang: str, network_company: int = 0) -> str:
+    """The latest values of one Explore chart in words: its text alternative.
+
+    ``chart`` is ``trust``, ``vanity``, ``sales``, ``knowledge``, ``network``
+    or ``departments<index>``; a screen reader reads this sentence where a
+    sighted visitor reads the chart.
+    """
+    titles = {"trust": "chart_trust", "vanity": "chart_vanity", "sales": "chart_sales",
+              "knowledge": "chart_knowledge", "network": "network_title"}
+    parts: list[str] = []
+    if chart == "network":
+        company = min(network_company, len(run.model.companies) - 1)
+        trust = run.consumer_trust(company)
+        parts.append(t("summary_network", lang, n=len(trust),
+                       trusting=float((trust >= run.config["trusting_threshold"]).mean())
+                       if len(trust) else 0.0,
+                       company=run.model.companies[company].name,
+                       influencers=len({row for row, _ in run.following()})))
+        title = t("network_title", lang)
+    elif chart.startswith("departments"):
+        company = run.model.companies[int(chart.removeprefix("departments"))]
+        adj = company.departments
+        links = int(sum(1 for a in range(adj.shape[0]) for b in range(a + 1, adj.shape[0])
+                        if adj[a, b]))
+        parts.append(t("summary_departments", lang, departments=adj.shape[0], links=links,
+                       liaison=t("has_liaison", lang) if company.liaison
+                       else t("no_liaison", lang)))
+        title = company.name
+    else:
+        title = t(titles[chart], lang)
+        for company in run.companies:
+            s = company.series
+            if chart == "trust":
+                parts.append(t("summary_trust", lang, company=company.name,
+                               trust=_last(s["trust_mean"]), low=_last(s["trust_p10"]),
+                               high=_last(s["trust_p90"])))
+            elif chart == "vanity":
+                parts.append(t("summary_vanity", lang, company=company.name,
+                               impressions=_last(s["impressions"]), likes=_last(s["likes"]),
+                               trust=_last(s["trust_mean"])))
+            elif chart == "sales":
+                parts.append(t("summary_sales", lang, company=company.name,
+                               sales=_last(s["sales"]), profit=_last(s["profit_cumulative"])))
+            else:
+                parts.append(t("summary_knowledge", lang, company=company.name,
+                               knowledge=_last(s["knowledge_reached"])))
+    values = ("\u00a0; " if lang == "fr" else "; ").join(parts) or t("no_data", lang)
+    return t("summary_at", lang, title=title, week=run.week, values=values)

@@ -27,7 +27,7 @@ from .. import parameters
 from ..parameters import ParameterError
 from . import state
 from .explore import scenario_labels
-from .i18n import t
+from .i18n import colon, t
 from .safe import csv_safe, html_block, literal_text, table_html
 
 #: Scenario slots on the page; at least two must be filled.
@@ -247,10 +247,10 @@ def ComparePage() -> solara.Element:  # noqa: N802
                     solara.InputText("key=value; …", value=changes[i],
                                      on_value=lambda text, i=i: set_change(i, text))
             with solara.Row():
-                solara.SliderInt(f"{t('replicates', lang)}: {replicates}", value=replicates,
-                                 min=1, max=50, on_value=set_replicates)
-                solara.SliderInt(f"{t('weeks', lang)}: {weeks}", value=weeks, min=1, max=520,
-                                 on_value=set_weeks)
+                solara.SliderInt(f"{t('replicates', lang)}{colon(lang)}{replicates}",
+                                 value=replicates, min=1, max=50, on_value=set_replicates)
+                solara.SliderInt(f"{t('weeks', lang)}{colon(lang)}{weeks}", value=weeks, min=1,
+                                 max=520, on_value=set_weeks)
                 solara.InputInt(t("seed", lang), value=seed,
                                 on_value=lambda s: set_seed(max(0, int(s or 0))))
             with solara.Row():

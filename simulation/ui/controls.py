@@ -1,8 +1,10 @@
 """One input widget per declared parameter, built from its declaration.
 
 Label, range, step, unit and help text all come from the parameter's
-:class:`~simulation.parameters.Param`, so the page can never disagree with
-the model about what a parameter means or allows. Numbers with a short range
+:class:`~simulation.parameters.Param` (their French from
+:mod:`simulation.parameters_fr`), so the page can never disagree with the
+model about what a parameter means or allows. A French page shows the French
+label, help, unit and choice words, and its numbers with a decimal comma. Numbers with a short range
 get a slider; those whose range spans orders of magnitude (a budget up to a
 billion) get a typed field, validated by the declaration itself.
 
@@ -22,7 +24,9 @@ from typing import Any
 
 import solara
 
+from .. import parameters_fr
 from ..parameters import Param, ParameterError, split_path
+from .i18n import colon, t
 
 #: Widest range (high - low) an integer slider covers; beyond it a typed field.
 INT_SLIDER_SPAN = 600
@@ -37,10 +41,19 @@ MAX_SLIDER_POSITIONS = 10_000
 MIN_SLIDER_STEP = 1e-6
 
 
-def help_text(param: Param) -> str:
-    """The declaration's meaning, unit and allowed values, in one line."""
-    unit = "" if param.unit in ("-", "") else f" Unit: {param.unit}."
-    return f"{param.doc}{unit} Allowed: {param.allowed()}."
+def help_text(param: Param, lang: str = "en") -> str:
+    """The declaration's meaning, unit and allowed values, in one line, in ``lang``."""
+    unit = "" if param.unit in ("-", "") else " " + t(
+        "help_unit", lang, unit=parameters_fr.unit(param, lang))
+    allowed = t("help_allowed", lang, allowed=parameters_fr.allowed(param, lang))
+    return f"{parameters_fr.doc(param, lang)}{unit} {allowed}"
+
+
+def shown_number(value: Any, lang: str) -> str:
+    """A value as a slider's label shows it: exact (:func:`format_number`), a decimal
+    comma in French."""
+    text = format_number(value)
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 def format_number(value: Any) -> str:
@@ -117,7 +130,8 @@ def css_class(path: str) -> str:
 
 @solara.component
 def ParamControl(param: Param, value: Any, on_value: Callable[[Any], None],  # noqa: N802
-                 label: str | None = None, path: str | None = None) -> solara.Element:
+                 label: str | None = None, path: str | None = None,
+                 lang: str = "en") -> solara.Element:
     """An input for ``param``; ``on_value`` receives a value already valid for it.
 
     A typed value the declaration refuses is not passed on: the field shows
@@ -128,15 +142,20 @@ def ParamControl(param: Param, value: Any, on_value: Callable[[Any], None],  # n
         param: The declaration.
         value: The value to show, valid for ``param``.
         on_value: Called with each new value the visitor sets.
-        label: Text to name the control by (the parameter's name by default).
+        label: Text to name the control by (by default the parameter's name
+            in English, its French label in French).
         path: The parameter's path (``companies[1].budget``), named in the
             control's CSS class (``param-companies-1-budget``).
+        lang: The page's language.
     """
     error, set_error = solara.use_state("")
-    name = label or param.name
+    name = label or parameters_fr.label(param, lang)
     kind = widget_kind(param, value)
+    words = {parameters_fr.choice(c, lang): c for c in param.choices}
 
     def accept(new: Any) -> None:
+        if lang == "fr" and isinstance(new, str) and kind == "number":
+            new = new.replace(",", ".").replace("\u202f", "").replace("\u00a0", "")
         try:
             checked = param.coerce(new, name)
         except ParameterError as problem:
@@ -147,24 +166,28 @@ def ParamControl(param: Param, value: Any, on_value: Callable[[Any], None],  # n
 
     with solara.Column(gap="0px", classes=["param-control", css_class(path or param.name)]):
         if kind == "select":
-            solara.Select(label=name, values=list(param.choices), value=value, on_value=accept)
+            solara.Select(label=name, values=list(words), value=parameters_fr.choice(value, lang),
+                          on_value=lambda word: accept(words.get(word, word)))
         elif kind == "checkbox":
             solara.Checkbox(label=name, value=bool(value), on_value=accept)
         elif kind == "text":
             solara.InputText(label=name, value=str(value), on_value=accept,
                              continuous_update=False)
         elif kind == "int_slider":
-            solara.SliderInt(label=f"{name}: {value}", value=int(value), min=int(param.low),
+            solara.SliderInt(label=f"{name}{colon(lang)}{value}", value=int(value),
+                             min=int(param.low),
                              max=int(param.high), step=1, on_value=accept)
         elif kind == "float_slider":
             step = float_step(param, value)
             places = decimals(step)
-            solara.SliderFloat(label=f"{name}: {format_number(value)}", value=float(value),
+            solara.SliderFloat(label=f"{name}{colon(lang)}{shown_number(value, lang)}",
+                               value=float(value),
                                min=float(param.low), max=float(param.high), step=step,
                                on_value=lambda v: accept(round(float(v), places)))
         else:
-            solara.InputText(label=name, value=format_number(value), on_value=accept,
+            solara.InputText(label=name, value=shown_number(value, lang), on_value=accept,
                              continuous_update=False, error=error or False)
-        solara.Text(help_text(param), style={"font-size": "0.75em", "color": "#666"})
+        solara.Text(help_text(param, lang), classes=["param-help"],
+                    style={"font-size": "0.75em", "color": "#595959"})
         if error and kind != "number":
             solara.Text(error, style={"font-size": "0.75em", "color": "#c0392b"})

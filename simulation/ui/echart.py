@@ -178,7 +178,7 @@ def option_json(option: dict[str, Any]) -> str:
 
 @solara.component
 def LiveChart(option: str, stamp: str = "", style: dict[str, str] | None = None,  # noqa: N802
-              classes: list[str] | None = None) -> solara.Element:
+              classes: list[str] | None = None, label: str = "") -> solara.Element:
     """A chart drawn from ``option`` (JSON text, see :func:`option_json`).
 
     Args:
@@ -187,8 +187,12 @@ def LiveChart(option: str, stamp: str = "", style: dict[str, str] | None = None,
             it on the chart element as ``data-stamp`` once drawn.
         style: CSS of the chart's box (give it a height).
         classes: Extra CSS classes of the chart's box.
+        label: The chart's accessible name (it is then an image to a screen
+            reader; give its values in words beside it).
     """
     attributes: dict[str, Any] = {"style": style or {"height": "320px", "width": "100%"}}
+    if label:
+        attributes |= {"role": "img", "aria-label": label}
     if classes:
         attributes["class"] = " ".join(classes)
     return LiveChartWidget.element(option=option, stamp=stamp, attributes=attributes)

@@ -20,13 +20,13 @@ from typing import Any
 import solara
 import solara.lab
 
-from .. import metrics, parameters
+from .. import metrics, parameters, parameters_fr
 from ..memory import memory_problem
 from ..parameters import ParameterError
 from . import charts, state
 from .controls import ParamControl
 from .echart import LiveChartWidget, option_json
-from .i18n import t
+from .i18n import colon, localised, number, t
 from .live import ACK_TIMEOUT_SECONDS, FedHTML, FedText, LiveFeed, LiveRun, is_heavy
 
 #: World parameters shown first; the others are one click away.
@@ -68,31 +68,35 @@ def WorldControls(config: dict[str, Any], on_change, lang: str) -> solara.Elemen
     with solara.Column(gap="4px"):
         solara.Markdown(f"**{t('world_parameters', lang)}**")
         for name in KEY_WORLD:
-            ParamControl(parameters.WORLD[name], config[name], path=name,
+            ParamControl(parameters.WORLD[name], config[name], path=name, lang=lang,
                          on_value=lambda v, n=name: on_change(n, v))
         LazyDetails(t("more_parameters", lang), lambda: [
-            ParamControl(param, config[param.name], path=param.name,
+            ParamControl(param, config[param.name], path=param.name, lang=lang,
                          on_value=lambda v, n=param.name: on_change(n, v))
             for param in parameters.WORLD_PARAMS if param.name not in KEY_WORLD])
         solara.Markdown(f"**{t('company_settings', lang)}**")
         for index, company in enumerate(config["companies"]):
             LazyDetails(company["name"], lambda i=index, c=company: CompanyControls(
-                i, c, on_change), opened=index == 0)
+                i, c, on_change, lang), opened=index == 0)
         LazyDetails(t("influencer_settings", lang), lambda: [
             ParamControl(param, config["influencer"][param.name], path=f"influencer.{param.name}",
+                         lang=lang,
                          on_value=lambda v, n=param.name: on_change(f"influencer.{n}", v))
             for param in parameters.INFLUENCER_PARAMS])
 
 
 @solara.component
-def CompanyControls(index: int, company: dict[str, Any], on_change) -> solara.Element:  # noqa: N802
+def CompanyControls(index: int, company: dict[str, Any], on_change,  # noqa: N802
+                    lang: str = "en") -> solara.Element:
     """One company's key settings, the rest one click away."""
     with solara.Column(gap="4px") as column:
         for name in KEY_COMPANY:
             ParamControl(parameters.COMPANY[name], company[name], path=f"companies[{index}].{name}",
+                         lang=lang,
                          on_value=lambda v, n=name: on_change(f"companies[{index}].{n}", v))
-        LazyDetails("…", lambda: [
+        LazyDetails(t("company_more", lang), lambda: [
             ParamControl(param, company[param.name], path=f"companies[{index}].{param.name}",
+                         lang=lang,
                          on_value=lambda v, n=param.name: on_change(f"companies[{index}].{n}", v))
             for param in parameters.COMPANY_PARAMS if param.name not in KEY_COMPANY])
     return column
@@ -155,7 +159,8 @@ def moments_text(events: list[dict[str, Any]], lang: str, shown: int = MOMENTS_S
     recruited = Counter(e["company"] for e in events if e["kind"] == "recruit")
     parts = []
     if marked:
-        listed = "; ".join(f"{e['step']}: {e['company']} — {charts.event_label(e['kind'], lang)}"
+        listed = "; ".join(f"{e['step']}{colon(lang)}{e['company']} — "
+                           f"{charts.event_label(e['kind'], lang)}"
                            for e in marked[-shown:])
         if len(marked) > shown:
             listed = t("events_earlier", lang, n=len(marked) - shown) + "; " + listed
@@ -166,7 +171,7 @@ def moments_text(events: list[dict[str, Any]], lang: str, shown: int = MOMENTS_S
     if recruited:
         parts.append(t("recruit_count", lang, detail=", ".join(
             f"{company} {count}" for company, count in recruited.items())))
-    return t("events", lang) + ": " + (" · ".join(parts) or t("no_events", lang))
+    return t("events", lang) + colon(lang) + (" · ".join(parts) or t("no_events", lang))
 
 
 def company_html(run: LiveRun, index: int, lang: str) -> str:
@@ -178,12 +183,14 @@ def company_html(run: LiveRun, index: int, lang: str) -> str:
     history = run.companies[index]
     settings = company.settings
     cross = settings["spread_inside"] * (1.0 - company.hoarding)
+    separator = colon(lang)
     lines = [
-        f"{settings['departments']} {t('departments', lang)}; "
+        f"{settings['departments']} {t('departments', lang)}"
+        + ("\u00a0; " if lang == "fr" else "; ")
         + (t("has_liaison", lang) if company.liaison else t("no_liaison", lang)),
-        f"{t('hoarding', lang)}: {company.hoarding:.2f}",
-        f"{t('crossing', lang)}: {cross:.2f}",
-        f"{t('channel', lang)}: {company.channel():.2f}",
+        f"{t('hoarding', lang)}{separator}{number(company.hoarding, '.2f', lang)}",
+        f"{t('crossing', lang)}{separator}{number(cross, '.2f', lang)}",
+        f"{t('channel', lang)}{separator}{number(company.channel(), '.2f', lang)}",
         t("facts_week", lang, arisen=getattr(company, "facts_arisen", 0),
           shared=getattr(company, "facts_shared", 0)),
     ]
@@ -194,8 +201,9 @@ def company_html(run: LiveRun, index: int, lang: str) -> str:
                "col_trust_company", "col_status")
     rows = "".join(
         "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in (
-            r["row"], r["deal"], f"{r['audience']:.1%}", f"{r['knowledge']:.2f}",
-            f"{r['trust']:.2f}", t("alive", lang) if r["alive"] else t("left", lang))) + "</tr>"
+            r["row"], parameters_fr.choice(r["deal"], lang), number(r["audience"], ".1%", lang),
+            number(r["knowledge"], ".2f", lang), number(r["trust"], ".2f", lang),
+            t("alive", lang) if r["alive"] else t("left", lang))) + "</tr>"
         for r in run.influencer_rows() if r["company"] == index)
     return ("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
             "<table class='influencer-table'><thead><tr>"
@@ -204,16 +212,26 @@ def company_html(run: LiveRun, index: int, lang: str) -> str:
 
 
 #: Rows of the fairness table: a column of :func:`simulation.metrics.fairness`, its
-#: catalogue label, and how to write it.
+#: catalogue label, and how to write it (a format spec; "choice": a declared choice
+#: in words; "text": text whose numbers are written for the language).
 FAIRNESS_ROWS = (
-    ("strategy", "fair_strategy", "{}"), ("structure", "fair_structure", "{}"),
-    ("spend_total", "fair_spend", "{:,.0f}"), ("unspent_total", "fair_unspent", "{:,.0f}"),
-    ("posts", "fair_posts", "{:,.0f}"), ("influencers", "fair_influencers", "{}"),
-    ("audience_total", "fair_audience", "{:,}"), ("audiences", "fair_audiences", "{}"),
-    ("price", "fair_price", "{:.2f}"), ("responsibility", "fair_responsibility", "{:.2f}"),
-    ("unit_cost", "fair_unit_cost", "{:.2f}"), ("quality_start", "fair_quality_start", "{:.3f}"),
-    ("quality_final", "fair_quality_final", "{:.3f}"),
+    ("strategy", "fair_strategy", "choice"), ("structure", "fair_structure", "choice"),
+    ("spend_total", "fair_spend", ",.0f"), ("unspent_total", "fair_unspent", ",.0f"),
+    ("posts", "fair_posts", ",.0f"), ("influencers", "fair_influencers", ""),
+    ("audience_total", "fair_audience", ","), ("audiences", "fair_audiences", "text"),
+    ("price", "fair_price", ".2f"), ("responsibility", "fair_responsibility", ".2f"),
+    ("unit_cost", "fair_unit_cost", ".2f"), ("quality_start", "fair_quality_start", ".3f"),
+    ("quality_final", "fair_quality_final", ".3f"),
 )
+
+
+def fairness_cell(value: Any, form: str, lang: str) -> str:
+    """One cell of the fairness table as text in ``lang`` (see :data:`FAIRNESS_ROWS`)."""
+    if form == "choice":
+        return parameters_fr.choice(value, lang)
+    if form == "text":
+        return localised(str(value), lang)
+    return number(value, form, lang)
 
 
 def fairness_html(run: LiveRun, lang: str) -> str:
@@ -227,7 +245,8 @@ def fairness_html(run: LiveRun, lang: str) -> str:
     head = "<th></th>" + "".join(f"<th>{escape(r['company'])}</th>" for r in table)
     body = "".join(
         f"<tr><th scope='row'>{escape(t(label, lang))}</th>"
-        + "".join(f"<td>{escape(form.format(r[key]))}</td>" for r in table) + "</tr>"
+        + "".join(f"<td>{escape(fairness_cell(r[key], form, lang))}</td>" for r in table)
+        + "</tr>"
         for key, label, form in FAIRNESS_ROWS)
     return (f"<table class='fairness-table'><caption>{escape(t('fairness_title', lang))}"
             f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
@@ -244,7 +263,7 @@ def live_values(run: LiveRun, network_company: int, title: str, lang: str) -> di
         values: dict[str, Any] = {
             "stamp": str(run.week),
             "week": [t("week", lang, week=run.week)],
-            "summary": [f"{title} · seed {run.seed} · "
+            "summary": [f"{title} · {t('seed_shown', lang, seed=run.seed)} · "
                         + t("world_summary", lang, consumers=run.config["consumers"],
                             companies=companies,
                             influencers=sum(len(c.influencers) for c in run.model.companies))
@@ -261,6 +280,9 @@ def live_values(run: LiveRun, network_company: int, title: str, lang: str) -> di
         for index in range(companies):
             values[f"departments{index}"] = option_json(charts.department_option(run, index, lang))
             values[f"inside{index}"] = company_html(run, index, lang)
+        for name in ("trust", "vanity", "sales", "knowledge", "network",
+                     *(f"departments{index}" for index in range(companies))):
+            values[f"{name}_summary"] = [charts.summary(run, name, lang, network_company)]
     return values
 
 
@@ -515,9 +537,15 @@ def LiveView(run: LiveRun, feed: LiveFeed, title: str, lang: str) -> solara.Elem
     def text(name: str, css_class: str, style: str) -> None:
         FedText.element(feed=feed, feed_name=name, tag="span", class_=css_class, style_=style)
 
-    def chart(name: str, height: str, acknowledge: bool = False) -> None:
+    def chart(name: str, height: str, title: str, acknowledge: bool = False) -> None:
+        # The canvas is an image to a screen reader, named by its title; the
+        # sentence after it (visually hidden) gives the latest values in words.
         LiveChartWidget.element(feed=feed, feed_name=name, acknowledge=acknowledge,
-                                attributes={"style": {"height": height, "width": "100%"}})
+                                attributes={"style": {"height": height, "width": "100%"},
+                                            "role": "img",
+                                            "aria-label": t("chart_label", lang, title=title)})
+        FedText.element(feed=feed, feed_name=f"{name}_summary", tag="p",
+                        class_=f"sr-only chart-summary chart-summary-{name}")
 
     with solara.Column(gap="8px"):
         with solara.Row(style={"align-items": "baseline"}):
@@ -526,7 +554,8 @@ def LiveView(run: LiveRun, feed: LiveFeed, title: str, lang: str) -> solara.Elem
         with solara.ColumnsResponsive(12, large=6):
             for name in ("trust", "vanity", "sales", "knowledge"):
                 with solara.Card(classes=[f"chart-{name}"]):
-                    chart(name, CHART_STYLE["height"], acknowledge=name == "trust")
+                    chart(name, CHART_STYLE["height"], t(f"chart_{name}", lang),
+                          acknowledge=name == "trust")
         text("moments", "moments", "font-size: 0.85em")
         FedHTML.element(feed=feed, feed_name="fairness", tag="div",
                         attributes={"class": "fairness", "style": "font-size: 0.85em"})
@@ -534,7 +563,7 @@ def LiveView(run: LiveRun, feed: LiveFeed, title: str, lang: str) -> solara.Elem
             solara.Select(label=t("network_colour_by", lang), values=names,
                           value=names[company_index],
                           on_value=lambda name: set_network_company(names.index(name)))
-            chart("network", "460px")
+            chart("network", "460px", t("network_title", lang))
             solara.Text(t("network_help", lang, n=len(run.sample.consumers),
                           company=names[company_index]), style={"font-size": "0.8em"})
         solara.Markdown(f"### {t('inside_title', lang)}")
@@ -542,7 +571,8 @@ def LiveView(run: LiveRun, feed: LiveFeed, title: str, lang: str) -> solara.Elem
             for index in range(len(names)):
                 with solara.Card(classes=["company-inside"],
                                  style={"min-width": "300px", "flex": "1"}):
-                    chart(f"departments{index}", "230px")
+                    chart(f"departments{index}", "230px",
+                          f"{names[index]}{colon(lang)}{t('departments', lang)}")
                     FedHTML.element(feed=feed, feed_name=f"inside{index}", tag="div",
                                     attributes={"class": "company-facts"})
 

@@ -1,14 +1,29 @@
 """Every string the UI shows, in English and French, in one place.
 
 French is the essay's language: a class reading it should find the same
-words on screen. Parameter names, units and help texts are not here; they
-come from :mod:`simulation.parameters` (in English, the model's own words),
-and scenario texts come from each scenario's ``fr`` table.
+words on screen. Parameter labels, units and help texts are not here: they
+come from :mod:`simulation.parameters` (English, the model's own words) and
+:mod:`simulation.parameters_fr` (their French); scenario texts come from each
+scenario's ``fr`` table.
+
+Numbers are written for the language (:func:`number`, and every number
+:func:`t` puts in a string): ``2,000`` and ``8.6%`` in English, ``2 000`` and
+``8,6 %`` in French, where a colon also takes a space before it (:func:`colon`).
 """
 
 from __future__ import annotations
 
+import math
+import re
+import string
+
 LANGUAGES = ("en", "fr")
+#: Names of the languages, each in itself (the switch's accessible names).
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+#: French thousands separator and space before ``%``: a narrow no-break space.
+THIN_SPACE = "\u202f"
+#: French space before a colon: a no-break space.
+NO_BREAK_SPACE = "\u00a0"
 
 CATALOGUE: dict[str, dict[str, str]] = {
     # navigation and layout
@@ -18,6 +33,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "nav_learn": {"en": "Learn", "fr": "Apprendre"},
     "nav_about": {"en": "About", "fr": "À propos"},
     "language": {"en": "Language", "fr": "Langue"},
+    "menu": {"en": "Pages", "fr": "Pages"},
+    "main_content": {"en": "Page content", "fr": "Contenu de la page"},
     # explore: scenario and controls
     "scenario": {"en": "Scenario", "fr": "Scénario"},
     "default_world": {"en": "Default world", "fr": "Monde par défaut"},
@@ -60,6 +77,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
                       "fr": "{consumers:,} consommateurs, {companies} entreprises, "
                             "{influencers} influenceurs"},
     "step_time": {"en": "last step {ms:.0f} ms", "fr": "dernier pas {ms:.0f} ms"},
+    "seed_shown": {"en": "seed {seed}", "fr": "graine {seed}"},
+    "company_more": {"en": "More company parameters", "fr": "Autres paramètres de l'entreprise"},
+    "help_unit": {"en": "Unit: {unit}.", "fr": "Unité : {unit}."},
+    "help_allowed": {"en": "Allowed: {allowed}.", "fr": "Permis : {allowed}."},
     # explore: charts
     "chart_trust": {"en": "Brand trust per company", "fr": "Confiance dans la marque"},
     "chart_vanity": {"en": "Vanity metrics against trust",
@@ -74,6 +95,33 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "profit": {"en": "cumulative profit", "fr": "profit cumulé"},
     "knowledge": {"en": "knowledge", "fr": "connaissance"},
     "weeks": {"en": "weeks", "fr": "semaines"},
+    "band": {"en": "10-90% of consumers", "fr": "10-90 % des consommateurs"},
+    "chart_label": {"en": "Chart: {title}. Its latest values follow in words.",
+                    "fr": "Graphique : {title}. Ses dernières valeurs suivent en mots."},
+    "summary_at": {"en": "{title}, week {week}: {values}.",
+                   "fr": "{title}, semaine {week} : {values}."},
+    "summary_trust": {"en": "{company} mean trust {trust:.2f} (10-90%: {low:.2f} to {high:.2f})",
+                      "fr": "{company} confiance moyenne {trust:.2f} (10-90 % : {low:.2f} "
+                            "à {high:.2f})"},
+    "summary_vanity": {"en": "{company} {impressions:,.0f} impressions and {likes:,.0f} likes "
+                             "this week, trust {trust:.2f}",
+                       "fr": "{company} {impressions:,.0f} impressions et {likes:,.0f} j'aime "
+                             "cette semaine, confiance {trust:.2f}"},
+    "summary_sales": {"en": "{company} {sales:,.0f} sales this week, cumulative profit "
+                            "{profit:,.1f}",
+                      "fr": "{company} {sales:,.0f} ventes cette semaine, profit cumulé "
+                            "{profit:,.1f}"},
+    "summary_knowledge": {"en": "{company} {knowledge:.0%} of the product story",
+                          "fr": "{company} {knowledge:.0%} de l'histoire du produit"},
+    "summary_network": {"en": "{n:,} consumers sampled, {trusting:.0%} of them trusting "
+                              "{company}; {influencers} influencers",
+                        "fr": "{n:,} consommateurs échantillonnés, dont {trusting:.0%} font "
+                              "confiance à {company} ; {influencers} influenceurs"},
+    "summary_departments": {"en": "{departments} departments, {links} links between them; "
+                                  "{liaison}",
+                            "fr": "{departments} services, {links} liens entre eux ; "
+                                  "{liaison}"},
+    "no_data": {"en": "no data yet", "fr": "pas encore de données"},
     "event_crisis": {"en": "crisis", "fr": "crise"},
     "event_strategy": {"en": "strategy change", "fr": "changement de stratégie"},
     "event_change": {"en": "change", "fr": "changement"},
@@ -109,6 +157,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "consumer": {"en": "consumer", "fr": "consommateur"},
     "influencer": {"en": "influencer", "fr": "influenceur"},
     "follower": {"en": "follower", "fr": "abonné"},
+    # department names (simulation.companies.DEPARTMENT_NAMES), by their English name
+    "dept_design": {"en": "design", "fr": "conception"},
+    "dept_production": {"en": "production", "fr": "production"},
+    "dept_marketing": {"en": "marketing", "fr": "marketing"},
+    "dept_communication": {"en": "communication", "fr": "communication"},
+    "dept_customer service": {"en": "customer service", "fr": "service client"},
+    "dept_sales": {"en": "sales", "fr": "ventes"},
+    "dept_finance": {"en": "finance", "fr": "finance"},
+    "dept_legal": {"en": "legal", "fr": "juridique"},
+    "dept_purchasing": {"en": "purchasing", "fr": "achats"},
+    "dept_logistics": {"en": "logistics", "fr": "logistique"},
+    "dept_human resources": {"en": "human resources", "fr": "ressources humaines"},
+    "dept_IT": {"en": "IT", "fr": "informatique"},
     # explore: inside a company
     "inside_title": {"en": "Inside the companies", "fr": "À l'intérieur des entreprises"},
     "departments": {"en": "departments", "fr": "services"},
@@ -260,9 +321,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "about_params_title": {"en": "Parameters", "fr": "Paramètres"},
     "about_params_note": {
         "en": "Every parameter as the model declares it (names, units and meanings are "
-              "the model's own, in English).",
-        "fr": "Chaque paramètre tel que le modèle le déclare (noms, unités et "
-              "définitions sont ceux du modèle, en anglais)."},
+              "the model's own).",
+        "fr": "Chaque paramètre tel que le modèle le déclare. Le nom est celui qu'emploient "
+              "les fichiers de scénario ; la source de chaque valeur par défaut est dans "
+              "docs/ODD.md (en anglais)."},
+    "params_world": {"en": "World", "fr": "Monde"},
+    "params_company": {"en": "Company (per company)", "fr": "Entreprise (par entreprise)"},
+    "params_influencer": {"en": "Influencer (defaults and per influencer)",
+                          "fr": "Influenceur (valeurs communes et par influenceur)"},
+    "params_event": {"en": "Scheduled event (per event; a change also takes company "
+                           "parameters)",
+                     "fr": "Événement programmé (par événement ; un changement prend aussi "
+                           "des paramètres d'entreprise)"},
+    "col_param_name": {"en": "name", "fr": "nom dans les fichiers"},
+    "col_param_label": {"en": "label", "fr": "paramètre"},
+    "col_param_default": {"en": "default", "fr": "par défaut"},
+    "col_param_allowed": {"en": "allowed", "fr": "permis"},
+    "col_param_unit": {"en": "unit", "fr": "unité"},
+    "col_param_meaning": {"en": "meaning", "fr": "signification"},
     "about_cite_title": {"en": "How to cite", "fr": "Comment citer"},
     "about_cite": {
         "en": "Influence world: an agent-based model of influence marketing (version "
@@ -274,12 +350,63 @@ CATALOGUE: dict[str, dict[str, str]] = {
 }
 
 
+def number(value: object, spec: str, language: str) -> str:
+    """``value`` formatted with ``spec`` (as ``format`` reads it), written for ``language``.
+
+    French groups thousands with a narrow no-break space, writes a decimal
+    comma and puts a narrow no-break space before ``%``: ``number(0.086,
+    ".1%", "fr")`` is ``8,6 %``. A missing value (NaN, infinite) is ``-``;
+    anything but a number is formatted as is.
+    """
+    if isinstance(value, float) and not math.isfinite(value) and spec:
+        return "-"
+    text = format(value, spec)
+    if language != "fr" or isinstance(value, bool) or not isinstance(value, int | float):
+        return text
+    text = text.replace(",", THIN_SPACE).replace(".", ",")
+    if text.endswith("%"):
+        text = text[:-1] + THIN_SPACE + "%"
+    return text
+
+
+_GROUPED = re.compile(r"(?<=\d),(?=\d{3})")
+_DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
+_PERCENT = re.compile(r"(?<=\d)\s?%")
+
+
+def localised(text: str, language: str) -> str:
+    """Numbers inside an English text (``1,200 (6.0%)``) written for ``language``."""
+    if language != "fr":
+        return text
+    text = _GROUPED.sub(THIN_SPACE, text)
+    text = _DECIMAL.sub(",", text)
+    return _PERCENT.sub(THIN_SPACE + "%", text)
+
+
+def colon(language: str) -> str:
+    """A colon and the space after it, with the space French puts before it too."""
+    return NO_BREAK_SPACE + ": " if language == "fr" else ": "
+
+
+class _LocalFormatter(string.Formatter):
+    """``str.format`` that writes every number for one language (see :func:`number`)."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.language = language
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        return number(value, format_spec, self.language)
+
+
 def t(key: str, language: str, **values: object) -> str:
     """The string ``key`` in ``language``, formatted with ``values``.
 
-    Falls back to English when a language lacks the key, so a missing
-    translation shows English text rather than breaking the page.
+    Numbers among ``values`` are written for the language (``{n:,}`` is
+    ``2 000`` in French). Falls back to English when a language lacks the
+    key, so a missing translation shows English text rather than breaking
+    the page.
     """
     entry = CATALOGUE[key]
     text = entry.get(language) or entry["en"]
-    return text.format(**values) if values else text
+    return _LocalFormatter(language).format(text, **values) if values else text

@@ -265,7 +265,10 @@ def test_a_big_world_is_built_while_the_page_keeps_answering(offline_page, ui_se
     # While the world is built the page still answers: the notice turns French.
     page.click(".language-switch >> text=fr")
     page.wait_for_selector(".world-building:has-text('Construction du monde')")
-    page.wait_for_selector(".world-summary:has-text('2,000,000')", timeout=120_000)
+    # French writes its thousands with a narrow no-break space.
+    page.wait_for_function("(() => { const e = document.querySelector('.world-summary');"
+                           " return e && e.innerText.includes('2\\u202f000\\u202f000'); })()",
+                           timeout=120_000)
     assert page.locator(".world-building").count() == 0
     page.click(".btn-step")
     wait_week(page, 1)

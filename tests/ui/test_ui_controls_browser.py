@@ -65,7 +65,7 @@ def mismatch(param: parameters.Param, value: Any, shown: dict[str, Any]) -> str 
     kind = widget_kind(param, value)
     if kind in ("int_slider", "float_slider"):
         on_slider = float(shown["slider"])
-        in_label = float(shown["label"].rpartition(":")[2])
+        in_label = float(shown["label"].rpartition(":")[2].replace(",", "."))  # 0,3 in French
         if on_slider != value or in_label != value:
             return f"slider at {on_slider}, label {shown['label']!r}"
         return None
@@ -180,6 +180,9 @@ def test_opening_every_fold_changes_no_value_and_keeps_the_week(offline_page, ui
     page.wait_for_selector(f".week-display:has-text('Semaine {WEEKS}')")
     page.click(".language-switch >> text=en")
     wait_week(page, WEEKS)
+    # Every control has its English label back (French puts a space before ':').
+    page.wait_for_function("!Array.from(document.querySelectorAll('.param-control'))"
+                           ".some(e => e.innerText.includes('\\u00a0:'))")
     settle(page)
     assert week_shown(page) == WEEKS, "re-rendering the controls rebuilt the world"
     assert_shows(page, config, every=True)
