@@ -25,17 +25,17 @@ import solara
 
 from .. import parameters
 from ..parameters import ParameterError
-from . import state
+from . import state, verdict
 from .explore import scenario_labels
-from .i18n import colon, t
-from .safe import csv_safe, html_block, literal_text, table_html
+from .i18n import colon, number, t
+from .safe import csv_safe, escape, html_block, literal_text, table_html
 
 #: Scenario slots on the page; at least two must be filled.
 SLOTS = 4
 MIN_SCENARIOS = 2
 #: Headline columns of the summary table (metric, how to print a value).
-SUMMARY = (("trust_mean", "{:.3f}"), ("likes", "{:,.0f}"), ("sales", "{:,.0f}"),
-           ("profit_cumulative", "{:,.0f}"))
+SUMMARY = (("trust_mean", ".3f"), ("likes", ",.1f"), ("sales", ",.1f"),
+           ("profit_cumulative", ",.0f"))
 NONE = "—"
 #: Seconds between two looks at a running comparison's progress.
 POLL_SECONDS = 0.25
@@ -54,6 +54,12 @@ class Outcome:
     png: bytes
     seconds: float
     total: int
+    #: :func:`simulation.ui.verdict.differences` at the chosen weeks.
+    differences: Any = None
+    replicates: int = 0
+    seed: int = 0
+    #: The language ``png`` was drawn in.
+    lang: str = "en"
 
 
 def apply_changes(config: dict[str, Any], changes: str) -> dict[str, Any]:
@@ -74,29 +80,76 @@ def apply_changes(config: dict[str, Any], changes: str) -> dict[str, Any]:
 
 
 def summary_table(stats: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Last week's headline metrics per scenario and company, as ``mean [lo, hi]``."""
+    """Last week's headline metrics per scenario and company, as ``mean [lo, hi]``.
+
+    Column headers are readable words with their units, in ``lang``.
+    """
     last = stats[stats["step"] == stats["step"].max()]
+    week = int(stats["step"].max()) if len(stats) else 0
+    sep = " ; " if lang == "fr" else ", "
     rows = []
     for (scenario, company), own in last.groupby(["scenario", "company"], sort=False):
-        row = {"scenario": scenario, "company": company}
+        row = {t("scenario", lang): scenario, t("col_company", lang): company}
         by_metric = own.set_index("metric")
-        for metric, pattern in SUMMARY:
+        for metric, spec in SUMMARY:
             if metric not in by_metric.index:
                 continue
             r = by_metric.loc[metric]
 
-            def fmt(x: float, pattern: str = pattern) -> str:
-                return "-" if x is None or not math.isfinite(float(x)) else pattern.format(x)
+            def fmt(x: float, spec: str = spec) -> str:
+                return "-" if x is None or not math.isfinite(float(x)) else number(x, spec, lang)
 
-            row[metric] = f"{fmt(r['mean'])} [{fmt(r['lo'])}, {fmt(r['hi'])}]"
+            label, unit, _ = verdict.OUTCOMES[metric]
+            header = t("col_at_week", lang, outcome=t(label, lang), unit=t(unit, lang), week=week)
+            row[header] = f"{fmt(r['mean'])} [{fmt(r['lo'])}{sep}{fmt(r['hi'])}]"
         rows.append(row)
     return pd.DataFrame(rows)
 
 
+def chosen_weeks(text: str, weeks: int) -> tuple[int, ...]:
+    """The weeks to compare at, from ``12, 52`` (empty: the usual checkpoints within the run).
+
+    Raises:
+        ParameterError: for anything but whole weeks from 1 to ``weeks``.
+    """
+    from ..compare import default_checkpoints
+
+    if not text.strip():
+        return default_checkpoints(weeks)
+    out = []
+    for item in text.replace(";", ",").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        if not item.isdigit() or not 1 <= int(item) <= weeks:
+            raise ParameterError("weeks", item, f"whole weeks from 1 to {weeks}, e.g. 12, 52")
+        out.append(int(item))
+    return tuple(sorted(set(out))) or default_checkpoints(weeks)
+
+
+def downloads(result: Any, differences: pd.DataFrame, *, replicates: int, seed: int,
+              lang: str) -> tuple[bytes, bytes]:
+    """The differences CSV (units and verdicts in it) and the figure PNG, in ``lang``."""
+    lines = verdict.verdicts(differences, lang)
+    table = csv_safe(verdict.csv_table(differences, lines, lang))
+    csv = table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    # Scenario titles and company names are the visitor's text: no mathematics
+    # in the figure.
+    with literal_text():
+        png = verdict.figure_png(result.stats, lines, replicates=replicates, seed=seed,
+                                 lang=lang)
+    return csv, png
+
+
 def run_comparison(chosen: list[tuple[str, dict[str, Any]]], *, replicates: int, weeks: int,
-                   seed: int, progress, cancel: threading.Event) -> Outcome:
-    """Run the engine and prepare both downloads; ``progress(done, total)`` after each run."""
-    from ..compare import figure_png, run_compare
+                   seed: int, progress, cancel: threading.Event,
+                   at_weeks: tuple[int, ...] = (), lang: str = "en") -> Outcome:
+    """Run the engine and prepare the downloads; ``progress(done, total)`` after each run.
+
+    ``at_weeks`` are the weeks the differences are taken at (by default the
+    usual checkpoints); the figure is drawn in ``lang``.
+    """
+    from ..compare import default_checkpoints, run_compare
 
     def report(done: int, total: int) -> None:
         if cancel.is_set():
@@ -109,9 +162,10 @@ def run_comparison(chosen: list[tuple[str, dict[str, Any]]], *, replicates: int,
     # Scenario titles and company names are the visitor's text: no formula in
     # a spreadsheet, no mathematics in the figure.
     csv = csv_safe(result.runs).to_csv(index=False, lineterminator="\n").encode("utf-8")
-    with literal_text():
-        png = figure_png(result.stats, title=f"{replicates} replicates, seed {seed}")
-    return Outcome(result, csv, png, time.perf_counter() - started, len(chosen) * replicates)
+    differences = verdict.differences(result.runs, at_weeks or default_checkpoints(weeks))
+    _, png = downloads(result, differences, replicates=replicates, seed=seed, lang=lang)
+    return Outcome(result, csv, png, time.perf_counter() - started, len(chosen) * replicates,
+                   differences, replicates, seed, lang)
 
 
 class CompareJob:
@@ -129,8 +183,11 @@ class CompareJob:
     """
 
     def __init__(self, chosen: list[tuple[str, dict[str, Any]]], *, replicates: int,
-                 weeks: int, seed: int) -> None:
+                 weeks: int, seed: int, at_weeks: tuple[int, ...] = (),
+                 lang: str = "en") -> None:
         self.chosen = chosen
+        self.at_weeks = at_weeks
+        self.lang = lang
         self.replicates = replicates
         self.weeks = weeks
         self.seed = seed
@@ -154,7 +211,8 @@ class CompareJob:
         try:
             self.outcome = run_comparison(self.chosen, replicates=self.replicates,
                                           weeks=self.weeks, seed=self.seed,
-                                          progress=self._progress, cancel=self.cancel)
+                                          progress=self._progress, cancel=self.cancel,
+                                          at_weeks=self.at_weeks, lang=self.lang)
         except Cancelled:
             pass
         except Exception as error:  # shown on the page, never lost in a thread
@@ -181,6 +239,7 @@ def ComparePage() -> solara.Element:  # noqa: N802
     replicates, set_replicates = solara.use_state(10)
     weeks, set_weeks = solara.use_state(state.DEFAULT_WEEKS)
     seed, set_seed = solara.use_state(42)
+    at_text, set_at_text = solara.use_state("")
     job, set_job = solara.use_state(None)  # the CompareJob in hand, if any
     progress, set_progress = solara.use_state((0, 0, False))  # done, total, finished
     problem, set_problem = solara.use_state("")
@@ -223,9 +282,15 @@ def ComparePage() -> solara.Element:  # noqa: N802
         if not MIN_SCENARIOS <= len(chosen) <= SLOTS:
             set_problem(t("compare_need", lang))
             return
+        try:
+            at_weeks = chosen_weeks(at_text, weeks)
+        except ParameterError as error:
+            set_problem(str(error))
+            return
         set_problem("")
         set_progress((0, len(chosen) * replicates, False))
-        set_job(CompareJob(chosen, replicates=replicates, weeks=weeks, seed=seed).start())
+        set_job(CompareJob(chosen, replicates=replicates, weeks=weeks, seed=seed,
+                           at_weeks=at_weeks, lang=lang).start())
 
     def set_slot(i: int, label: str | None) -> None:
         key = next((k for k, v in labels.items() if v == label), None)
@@ -253,6 +318,9 @@ def ComparePage() -> solara.Element:  # noqa: N802
                                  max=520, on_value=set_weeks)
                 solara.InputInt(t("seed", lang), value=seed,
                                 on_value=lambda s: set_seed(max(0, int(s or 0))))
+                solara.InputText(t("compare_weeks", lang), value=at_text,
+                                 on_value=lambda text: set_at_text(text or ""),
+                                 classes=["compare-at-weeks"])
             with solara.Row():
                 solara.Button(t("run", lang), on_click=start, disabled=running,
                               color="primary", classes=["btn-compare"])
@@ -275,15 +343,46 @@ def ComparePage() -> solara.Element:  # noqa: N802
             solara.Warning(t("cancelled", lang, done=done, total=total),
                            classes=["compare-cancelled"])
         else:
-            outcome = job.outcome
-            solara.Success(t("compare_done", lang, total=outcome.total,
-                             seconds=outcome.seconds), classes=["compare-done"])
-            with solara.Row():
-                solara.FileDownload(outcome.csv, filename="compare-runs.csv",
-                                    label=t("download_csv", lang), mime_type="text/csv")
-                solara.FileDownload(outcome.png, filename="compare.png",
-                                    label=t("download_png", lang), mime_type="image/png")
-            solara.Image(outcome.png, width="100%")
-            solara.Markdown(f"### {t('summary_table', lang)}")
-            html_block(table_html(summary_table(outcome.result.stats, lang), "compare-summary"),
-                       classes=["compare-summary-block"], style="font-size: 0.85em")
+            CompareResults(job.outcome, lang)
+
+
+@solara.component
+def CompareResults(outcome: Outcome, lang: str) -> solara.Element:  # noqa: N802
+    """A finished comparison: who ends ahead, the differences, the figure, the downloads.
+
+    The verdicts, tables, CSV of differences and figure are in the page's
+    language; switching it redraws the figure once (kept per language).
+    """
+    differences = outcome.differences
+
+    def files() -> tuple[bytes, bytes]:
+        csv, png = downloads(outcome.result, differences, replicates=outcome.replicates,
+                             seed=outcome.seed, lang=lang)
+        return csv, (outcome.png if lang == outcome.lang else png)
+
+    differences_csv, png = solara.use_memo(files, [outcome, lang])
+    lines = verdict.verdicts(differences, lang)
+    with solara.Column(gap="8px") as column:
+        solara.Success(t("compare_done", lang, total=outcome.total,
+                         seconds=outcome.seconds), classes=["compare-done"])
+        solara.Markdown(f"### {t('verdict_title', lang)}")
+        html_block("<ul class='compare-verdicts'>"
+                   + "".join(f"<li class='compare-verdict'>{escape(line)}</li>"
+                             for line in lines) + "</ul>",
+                   classes=["compare-verdict-block"])
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            solara.FileDownload(differences_csv, filename="compare-differences.csv",
+                                label=t("download_differences", lang), mime_type="text/csv")
+            solara.FileDownload(outcome.csv, filename="compare-runs.csv",
+                                label=t("download_csv", lang), mime_type="text/csv")
+            solara.FileDownload(png, filename="compare.png",
+                                label=t("download_png", lang), mime_type="image/png")
+        solara.Image(png, width="100%")
+        solara.Markdown(f"### {t('differences_title', lang)}")
+        html_block(table_html(verdict.display_table(differences, lang), "compare-differences"),
+                   classes=["compare-differences-block", "scroll-table"],
+                   style="font-size: 0.85em")
+        solara.Markdown(f"### {t('summary_table', lang)}")
+        html_block(table_html(summary_table(outcome.result.stats, lang), "compare-summary"),
+                   classes=["compare-summary-block", "scroll-table"], style="font-size: 0.85em")
+    return column

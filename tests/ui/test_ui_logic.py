@@ -121,8 +121,11 @@ def test_comparison_reports_progress_and_both_downloads() -> None:
     assert outcome.csv.startswith(b"scenario,replicate")
     assert outcome.png[:4] == b"\x89PNG"
     table = summary_table(outcome.result.stats, "en")
-    assert set(table["scenario"]) == {"a", "b"}
-    assert table["trust_mean"].str.match(r"^\d\.\d{3} \[").all()
+    assert set(table["Scenario"]) == {"a", "b"}
+    assert table["trust (0-1 scale), week 4"].str.match(r"^\d\.\d{3} \[").all()
+    french = summary_table(outcome.result.stats, "fr")
+    assert french["confiance (échelle de 0 à 1), semaine 4"].str.match(
+        r"^\d,\d{3} \[\d,\d{3} ; \d,\d{3}\]$").all()
 
 
 def test_a_cancelled_comparison_stops() -> None:
