@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+import ipywidgets
 import solara
 import solara.lab
 
@@ -135,16 +136,25 @@ def ScenarioLoader(on_loaded, lang: str) -> solara.Element:  # noqa: N802
         set_error("")
         on_loaded(scenario)
 
+    def picked(files: Any) -> None:
+        # ipywidgets' FileUpload: a tuple of {name, content (memoryview), ...}.
+        for item in files or ():
+            load(str(item["name"]), bytes(item["content"]))
+
     with solara.Details(summary=t("load_file", lang)):
-        solara.FileDrop(label=t("load_file", lang), lazy=False,
+        ipywidgets.FileUpload.element(accept=".toml", multiple=False,
+                                      description=t("choose_file", lang),
+                                      on_value=picked, _dom_classes=["scenario-picker"])
+        solara.FileDrop(label=t("drop_file", lang), lazy=False,
                         on_file=lambda info: load(info["name"], info["data"] or b""))
         solara.InputTextArea(label="TOML", value=text, on_value=set_text, rows=4,
                              continuous_update=True)
         solara.Button(t("load_file", lang), on_click=lambda: load("pasted.toml",
                                                                    text.encode("utf-8")),
                       disabled=not text.strip(), classes=["load-pasted"])
-    if error:
-        solara.Error(error, classes=["scenario-error"])
+        # Inside the fold, last: an error neither closes it nor moves the picker.
+        if error:
+            solara.Error(error, classes=["scenario-error"])
 
 
 def moments_text(events: list[dict[str, Any]], lang: str, shown: int = MOMENTS_SHOWN) -> str:
@@ -374,10 +384,18 @@ def ExplorePage() -> solara.Element:  # noqa: N802
         if world.run is None and not world.building else None,
         dependencies=[world.run is None and not world.building])
     run = world.run or fallback
+    # Learn's "Open in Explore" asks for its lesson's week: the world, once built,
+    # is run there once (the same seed as the lesson's, so the same world).
+    start_week = solara.use_ref(state.explore_week.value if requested in catalogue else None)
+    if start_week.current and world.run is not None and run.config == config:
+        if run.week < start_week.current:
+            run.step(start_week.current - run.week)
+        start_week.current = None
 
     def clear_request() -> None:
         if requested is not None:
             state.explore_request.set(None)
+            state.explore_week.set(None)
 
     solara.use_effect(clear_request, [])
 

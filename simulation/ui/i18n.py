@@ -38,6 +38,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # explore: scenario and controls
     "scenario": {"en": "Scenario", "fr": "Scénario"},
     "default_world": {"en": "Default world", "fr": "Monde par défaut"},
+    "choose_file": {"en": "Choose a file", "fr": "Choisir un fichier"},
+    "drop_file": {"en": "or drop a scenario file (.toml) here",
+                  "fr": "ou déposez un fichier de scénario (.toml) ici"},
     "load_file": {"en": "Load your own scenario (.toml)",
                   "fr": "Charger votre propre scénario (.toml)"},
     "loaded_file": {"en": "Loaded {name}", "fr": "{name} chargé"},

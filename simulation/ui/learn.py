@@ -71,6 +71,7 @@ def LessonRun(scenario: state.UiScenario, lang: str) -> solara.Element:  # noqa:
 
     def open_in_explore() -> None:
         state.explore_request.set(scenario.key)
+        state.explore_week.set(run.week)  # the same world (same seed), at the lesson's week
         router.push("/")
 
     with solara.Column(classes=["lesson"]):

@@ -24,6 +24,8 @@ from .i18n import t
 language = solara.reactive("en")
 #: Scenario the Explore page should open (set by Learn's "Open in Explore").
 explore_request: solara.Reactive[str | None] = solara.reactive(None)
+#: The week Explore should open that scenario at (Learn's lesson week), if any.
+explore_week: solara.Reactive[int | None] = solara.reactive(None)
 #: Scenarios the visitor loaded from their own files this session, by key.
 user_scenarios: solara.Reactive[dict[str, UiScenario]] = solara.reactive({})
 
