@@ -8,6 +8,7 @@ status 2, before any run starts.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -101,8 +102,10 @@ def sweep(spec_file: Path, out: Path, workers: int | None, scheduler: str | None
     runs are kept, the rest are run, and the folder ends as if never
     interrupted. A run file that is missing, truncated or not as written is
     run again. A folder made under other code, or by another spec, is refused
-    unless --rerun-changed. A failing run is recorded (see `influence results`)
-    and the sweep goes on; exit status 1 when some runs failed.
+    unless --rerun-changed. A second sweep into a folder another sweep is
+    writing is refused (a killed sweep's lock is taken over). A failing run is
+    recorded (see `influence results`) and the sweep goes on; exit status 1
+    when some runs failed.
     """
     from .executors import DaskExecutor, LocalPool, run_sweep
     from .spec import SpecError, load
@@ -135,43 +138,53 @@ def sweep(spec_file: Path, out: Path, workers: int | None, scheduler: str | None
 
         check_memory(max((run.config for run in runs), key=needed_memory),
                      copies=min(processes, len(runs)))
-    store = Store(out)
-    try:
-        store.open_for(spec, runs, spec_text=spec_file.read_text(encoding="utf-8"),
-                       rerun_changed=rerun_changed)
-    except StoreError as error:
-        raise _fail(str(error)) from None
-    except OSError as error:
-        raise _fail(f"--out: got {str(out)!r}; allowed: a folder that can be written "
-                    f"({error.strerror or error})") from None
+    from .lock import LockedError, sweep_lock
 
-    if scheduler is not None:
-        executor: LocalPool | DaskExecutor = DaskExecutor(address=scheduler)
-    elif dask_local is not None:
-        executor = DaskExecutor(local=dask_local)
-    else:
-        executor = LocalPool(workers or os.cpu_count() or 1)
-    progress = ProgressLine(quiet)
-    if not quiet:
-        click.echo(f"{spec.title}: {len(spec.experiments)} experiment(s), plan: {plan}; "
-                   f"on a {executor}", err=True)
-    if isinstance(executor, DaskExecutor):
+    held = contextlib.ExitStack()
+    try:
+        held.enter_context(sweep_lock(out))
+    except LockedError as error:
+        raise _fail(f"--out: got {str(out)!r}; allowed: a folder no other sweep is writing "
+                    f"(another sweep holds it: {error.holder}; wait for it to end or stop it, "
+                    "then run this again to resume)") from None
+    with held:
+        store = Store(out)
         try:
-            with executor:
-                report = run_sweep(runs, store, executor, progress=progress,
-                                   retry_failed=retry_failed)
+            store.open_for(spec, runs, spec_text=spec_file.read_text(encoding="utf-8"),
+                           rerun_changed=rerun_changed)
+        except StoreError as error:
+            raise _fail(str(error)) from None
         except OSError as error:
-            raise _fail(f"--scheduler: got {scheduler!r}; allowed: a reachable Dask scheduler "
-                        f"address ({error})") from None
-    else:
-        report = run_sweep(runs, store, executor, progress=progress, retry_failed=retry_failed)
-    failed_total = len(store.failed())
-    click.echo(f"{report.done} runs done now, {report.failed} failed, {report.skipped} already "
-               f"on disk; {len(store.done())}/{report.total} done in {out} "
-               f"({_format_seconds(report.seconds)})", err=quiet is False)
-    if failed_total:
-        click.echo(f"{failed_total} failed runs: see `influence results {out}`", err=True)
-        sys.exit(1)
+            raise _fail(f"--out: got {str(out)!r}; allowed: a folder that can be written "
+                        f"({error.strerror or error})") from None
+
+        if scheduler is not None:
+            executor: LocalPool | DaskExecutor = DaskExecutor(address=scheduler)
+        elif dask_local is not None:
+            executor = DaskExecutor(local=dask_local)
+        else:
+            executor = LocalPool(workers or os.cpu_count() or 1)
+        progress = ProgressLine(quiet)
+        if not quiet:
+            click.echo(f"{spec.title}: {len(spec.experiments)} experiment(s), plan: {plan}; "
+                       f"on a {executor}", err=True)
+        if isinstance(executor, DaskExecutor):
+            try:
+                with executor:
+                    report = run_sweep(runs, store, executor, progress=progress,
+                                       retry_failed=retry_failed)
+            except OSError as error:
+                raise _fail(f"--scheduler: got {scheduler!r}; allowed: a reachable Dask scheduler "
+                            f"address ({error})") from None
+        else:
+            report = run_sweep(runs, store, executor, progress=progress, retry_failed=retry_failed)
+        failed_total = len(store.failed())
+        click.echo(f"{report.done} runs done now, {report.failed} failed, {report.skipped} already "
+                   f"on disk; {len(store.done())}/{report.total} done in {out} "
+                   f"({_format_seconds(report.seconds)})", err=quiet is False)
+        if failed_total:
+            click.echo(f"{failed_total} failed runs: see `influence results {out}`", err=True)
+            sys.exit(1)
 
 
 @click.command()

@@ -284,7 +284,10 @@ class Store:
             if not rerun_changed:
                 raise StoreError(changed)
             return self._take_over(manifest, fresh)
-        if self.folder.exists() and (not self.folder.is_dir() or any(self.folder.iterdir())):
+        from .lock import LOCK_NAME  # this sweep's own lock is not someone else's file
+
+        if self.folder.exists() and (not self.folder.is_dir() or any(
+                p.name != LOCK_NAME for p in self.folder.iterdir())):
             raise StoreError(f"{self.folder}: got a non-empty folder that is not a sweep's; "
                              "allowed: a new or empty --out folder, or one of this spec's sweep")
         self.runs_dir.mkdir(parents=True, exist_ok=True)
