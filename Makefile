@@ -31,10 +31,12 @@ run: install
 world: $(STAMP)
 	$(BIN)/influence run --steps 156 --seed 42 --out results/default
 
-## make test: install and run the whole suite.
+## make test: install and run the whole suite, browser tests included: Chromium is
+## installed where it can be, or make fails naming the command (never a quiet skip).
 test: install
+	.ci/chromium
 	$(BIN)/ruff check simulation scenarios experiments tests benchmarks
-	$(BIN)/python -m pytest -q
+	CI=true $(BIN)/python -m pytest -q
 
 ## make bench: speed of the consumer kernel at several world sizes, and of sweeps on 2 workers.
 bench: $(STAMP)
