@@ -24,7 +24,7 @@ import solara.lab
 from .. import metrics, parameters, parameters_fr
 from ..memory import memory_problem
 from ..parameters import ParameterError
-from . import charts, state
+from . import charts, share, state
 from .controls import ParamControl
 from .echart import LiveChartWidget, option_json
 from .i18n import colon, localised, number, t
@@ -365,16 +365,25 @@ def ExplorePage() -> solara.Element:  # noqa: N802
     lang = state.language.value
     catalogue = state.catalogue(state.user_scenarios.value)
     requested = state.explore_request.value
+    router = solara.use_router()
+    # The page opens on its URL's world (a reload, a shared link), unless Learn
+    # asked for a lesson's: read once, checked as typed values are.
+    shared = solara.use_memo(lambda: share.parse(router.search), dependencies=[])
+    from_url = requested not in catalogue and shared["scenario"] in catalogue
     scenario_key, set_scenario_key = solara.use_state(
-        requested if requested in catalogue else state.DEFAULT_KEY)
+        requested if requested in catalogue else shared["scenario"] if from_url
+        else state.DEFAULT_KEY)
     scenario = catalogue.get(scenario_key, catalogue[state.DEFAULT_KEY])
-    config, set_config = solara.use_state(scenario.config)
-    seed, set_seed = solara.use_state(DEFAULT_SEED)
+    opened = solara.use_memo(lambda: share.apply(scenario.config, shared["set"]) if from_url
+                             else (scenario.config, []), dependencies=[])
+    config, set_config = solara.use_state(opened[0])
+    seed, set_seed = solara.use_state(shared["seed"] if from_url and shared["seed"] is not None
+                                      else DEFAULT_SEED)
     generation, set_generation = solara.use_state(0)
     playing, set_playing = solara.use_state(False)
     stepping, set_stepping = solara.use_state(False)
     speed, set_speed = solara.use_state("5")
-    problem, set_problem = solara.use_state("")
+    problem, set_problem = solara.use_state("; ".join(opened[1]))
     feed = solara.use_memo(LiveFeed, dependencies=[])
     background_steps = solara.use_ref(set())
 
@@ -386,7 +395,8 @@ def ExplorePage() -> solara.Element:  # noqa: N802
     run = world.run or fallback
     # Learn's "Open in Explore" asks for its lesson's week: the world, once built,
     # is run there once (the same seed as the lesson's, so the same world).
-    start_week = solara.use_ref(state.explore_week.value if requested in catalogue else None)
+    start_week = solara.use_ref(state.explore_week.value if requested in catalogue
+                                else shared["week"] if from_url else None)
     if start_week.current and world.run is not None and run.config == config:
         if run.week < start_week.current:
             run.step(start_week.current - run.week)
@@ -508,6 +518,8 @@ def ExplorePage() -> solara.Element:  # noqa: N802
             if scenario.summary or scenario.fr.get("summary"):
                 solara.Text(scenario.text("summary", lang), style={"font-size": "0.85em"})
             ScenarioLoader(on_loaded, lang)
+            share.PageUrl.element(query=share.query(
+                scenario_key, share.changes(scenario.config, config), seed))
             solara.InputText(t("seed", lang), value=str(seed), on_value=on_seed)
             with solara.Row(gap="4px"):
                 solara.Button(t("step", lang), on_click=step, disabled=playing or busy,

@@ -3,6 +3,10 @@
 * Learn's "Open in Explore" opens the lesson's world at the lesson's week:
   the same scenario, the same seed, the same week, so the trust chart's
   values in words are the lesson's.
+* The page's state lives in its URL: after a changed parameter, another
+  seed and a few weeks, a reload, and the same link opened in a fresh
+  browser, show the same world at the same week; a bad value in a link is
+  refused with the declaration's message.
 * A scenario file can be chosen with a file picker, beside drop and paste;
   a bad one is refused with the loader's one line, naming no server path.
 """
@@ -70,4 +74,53 @@ def test_a_scenario_file_can_be_chosen_with_a_file_picker(offline_page, ui_serve
     page.locator(".world-summary", has_text="My picked town").wait_for()
     assert "300 consumers" in page.locator(".world-summary").inner_text()
     assert page.locator(".scenario-error").count() == 0
+    assert_offline(traffic)
+
+
+def test_a_reload_or_a_shared_link_opens_the_same_world_at_the_same_week(
+        browser, offline_page, ui_server) -> None:
+    from conftest import PAGE_TIMEOUT_MS
+
+    from simulation.ui import serve
+
+    page, traffic = offline_page
+    open_explore(page, ui_server)
+    field = page.get_by_label("consumers", exact=True)
+    field.fill("500")
+    field.press("Enter")
+    page.locator(".world-summary", has_text="500 consumers").wait_for()
+    seed = page.get_by_label("Seed", exact=True)
+    seed.fill("7")
+    seed.press("Enter")
+    page.locator(".world-summary", has_text="seed 7").wait_for()
+    for week in (1, 2, 3):
+        page.click(".btn-step")
+        wait_week(page, week)
+    page.wait_for_function("window.location.search.includes('week=3')")
+    url = page.url
+    assert "seed=7" in url and "consumers%3D500" in url, url
+    page.wait_for_selector(".chart-summary-trust:has-text('week 3:')")
+    before = page.locator(".chart-summary-trust").inner_text()
+
+    page.reload()
+    wait_week(page, 3)
+    page.locator(".world-summary", has_text="seed 7").wait_for()
+    assert "500 consumers" in page.locator(".world-summary").inner_text()
+    page.wait_for_selector(".chart-summary-trust:has-text('week 3:')")
+    assert page.locator(".chart-summary-trust").inner_text() == before
+
+    context = browser.new_context()  # someone else, given the link
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    blocked: list[str] = []
+    context.route("**/*", serve.offline_router(blocked))
+    other = context.new_page()
+    other.goto(url)
+    wait_week(other, 3)
+    other.wait_for_selector(".chart-summary-trust:has-text('week 3:')")
+    assert other.locator(".chart-summary-trust").inner_text() == before
+    other.goto(ui_server + "/?scenario=default&seed=7&set=consumers%3D-5")
+    other.locator(".param-error", has_text="consumers: got '-5'").wait_for()
+    assert "2,000 consumers" in other.locator(".world-summary").inner_text()
+    context.close()
+    assert blocked == []
     assert_offline(traffic)
