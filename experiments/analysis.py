@@ -337,7 +337,8 @@ def end_table(stats: pd.DataFrame, experiment: Mapping[str, Any], outputs: Seque
         _, *values, company = key
         n = int(row[("n", present[0])])
         cells = [*(_short(v) for v in values), company, str(n),
-                 *(_interval(row[("mean", o)], row[("lo", o)], row[("hi", o)])
+                 *(_interval(row[("mean", o)], row.get(("lo", o), np.nan),
+                             row.get(("hi", o), np.nan))  # one replicate: no interval
                    for o in present)]
         lines.append("| " + " | ".join(cells) + " |")
     return lines

@@ -266,9 +266,15 @@ def analyze(folder: Path, report: Path | None, quiet: bool) -> None:
     report with its figures.
     """
     from .analysis import analyze_folder
-    from .storage import StoreError
+    from .storage import Store, StoreError
 
     try:
+        store = Store(folder)
+        store.manifest()
+        if not store.done():
+            raise _fail(f"DIR: got {str(folder)!r}, a sweep folder with no finished run; "
+                        f"allowed: a folder with at least one (influence sweep SPEC --out "
+                        f"{folder} runs them)")
         written = analyze_folder(folder, report)
     except StoreError as error:
         raise _fail(str(error)) from None

@@ -225,3 +225,23 @@ def test_path_error_line_names_only_paths_from_the_command_line(tmp_path) -> Non
     assert path_error_line(error, ["results", str(tmp_path / "elsewhere")]) is None
     other = OSError(errno.EIO, "I/O error", str(target))
     assert path_error_line(other, ["--export", str(target)]) is None, "not a user error"
+
+
+# ---------------------------------------------------------------- analyze edge cases
+def test_analyze_with_no_finished_run_is_one_line(swept, tmp_path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "manifest.json").write_bytes((swept / "manifest.json").read_bytes())
+    assert_one_line(invoke("analyze", empty, "-q"), "DIR", "no finished run")
+    assert not (empty / "report.md").exists()
+
+
+def test_analyze_of_one_replicate_reports_means_without_intervals(tmp_path) -> None:
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SPEC.replace("replicates = 2", "replicates = 1"))
+    out = tmp_path / "out"
+    assert invoke("sweep", spec, "--out", out, "--workers", "1", "-q").exit_code == 0
+    result = invoke("analyze", out, "-q")
+    assert result.exit_code == 0, (result.output, result.exception)
+    report = (out / "report.md").read_text()
+    assert "| 0.2 | Billboard Co | 1 |" in report.replace("0.20", "0.2")
