@@ -651,6 +651,10 @@ EVENT = {p.name: p for p in EVENT_PARAMS}
 GROUPS = ("companies", "influencer", "influencers", "events")
 
 
+#: First characters that make a spreadsheet read a CSV cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def defaults() -> dict[str, Any]:
     """Return the default configuration: the essay's headline contrast.
 
@@ -702,6 +706,11 @@ def resolve(params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         start = base["companies"][i] if i < len(base["companies"]) else {
             p.name: p.default for p in COMPANY_PARAMS} | {"name": f"Company {i + 1}"}
         company = _resolve_table(entry, COMPANY, f"companies[{i}]", start)
+        name = company["name"]
+        if not name.strip() or name[0] in FORMULA_STARTS:
+            raise ParameterError(f"companies[{i}].name", name,
+                                 "a name that is not blank and does not begin with = + - @ "
+                                 "(a spreadsheet would run it as a formula from the CSV)")
         earlier = [c["name"] for c in out["companies"]]
         if company["name"] in earlier:
             other = earlier.index(company["name"])

@@ -245,3 +245,11 @@ def test_analyze_of_one_replicate_reports_means_without_intervals(tmp_path) -> N
     assert result.exit_code == 0, (result.output, result.exception)
     report = (out / "report.md").read_text()
     assert "| 0.2 | Billboard Co | 1 |" in report.replace("0.20", "0.2")
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)"])
+def test_a_company_name_a_spreadsheet_would_run_is_refused(tmp_path, name) -> None:
+    out = tmp_path / "o"
+    assert_one_line(invoke("run", "-q", "--set", f"companies[0].name={name}", "--out", out),
+                    "companies[0].name", "formula")
+    assert not out.exists()
