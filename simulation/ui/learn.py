@@ -102,11 +102,14 @@ def LessonRun(scenario: state.UiScenario, lang: str) -> solara.Element:  # noqa:
             shown = run.week
             trust = option_json(charts.trust_option(run, lang))
             vanity = option_json(charts.vanity_option(run, lang))
-            summaries = {name: charts.summary(run, name, lang) for name in ("trust", "vanity")}
+            # The steps ask about sales and profit too: their chart is here as well.
+            sales = option_json(charts.sales_option(run, lang))
+            summaries = {name: charts.summary(run, name, lang)
+                         for name in ("trust", "vanity", "sales")}
         solara.Text(t("week", lang, week=shown), classes=["week-display"],
                     style={"font-size": "1.3em", "font-weight": "bold"})
         with solara.ColumnsResponsive(12, large=6):
-            for name, option in (("trust", trust), ("vanity", vanity)):
+            for name, option in (("trust", trust), ("vanity", vanity), ("sales", sales)):
                 with solara.Column(gap="0px"):
                     LiveChart(option, stamp=str(shown), style=CHART_STYLE,
                               label=t("chart_label", lang, title=t(f"chart_{name}", lang)))
