@@ -369,6 +369,7 @@ def _experiment(merged: dict[str, Any], where: str, own: Mapping[str, Any], labe
     _table(fixed, at("set"), label)
     _no_repeated_path(list(fixed), [f"{at('set')}.{p}" for p in fixed], label)
     for path, value in fixed.items():
+        _typed_like_a_scenario(path, value, f"{at('set')}.{path}", label)
         try:
             base = parameters.set_path(base, path, value)
         except ParameterError as error:
@@ -482,6 +483,7 @@ def _parameter(table: Mapping[str, Any], where: str, label: str, base: Mapping[s
             raise SpecError(label, f"{where}.values", values, "a non-empty list of values")
         checked = []
         for j, value in enumerate(values):
+            _typed_like_a_scenario(paths[0], value, f"{where}.values[{j}]", label)
             try:
                 checked.append(param.coerce(value, paths[0]))
             except ParameterError as error:
@@ -571,6 +573,28 @@ def _table(value: Any, where: str, label: str) -> None:
 def _string(value: Any, where: str, label: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise SpecError(label, where, value, "a non-empty string")
+
+
+def _typed_like_a_scenario(path: str, value: Any, where: str, label: str) -> None:
+    """A spec's TOML value must have its parameter's TOML type, as in a scenario file.
+
+    ``"200"`` is text, not a number: the command line's ``--set`` reads text,
+    a TOML file says what it means.
+    """
+    param = parameters.declared(path)
+    if param is None:
+        return  # an unknown path: set_path names it
+    kind = param.kind
+    if kind in ("choice", "str"):
+        ok = isinstance(value, str)
+    elif kind == "bool":
+        ok = isinstance(value, bool)
+    elif kind == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if not ok:
+        raise SpecError(label, where, value, param.allowed() + " (a TOML value of that type)")
 
 
 def _integer(value: Any, where: str, label: str, low: int, high: int) -> int:

@@ -8,6 +8,7 @@ above the spec's max_runs unless --yes.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -162,3 +163,16 @@ def test_the_counted_plan_is_the_built_plan(tmp_path, design) -> None:
                      f"[design]\n{text}\n\n[outputs]"))
     spec = load(path)
     assert spec.planned_runs() == len(spec.runs()) == expected
+
+
+@pytest.mark.parametrize(("where", "text"), [
+    ("set.consumers", 'consumers = "200"'),
+    ("parameters[0].values[1]", None),
+])
+def test_a_spec_takes_numbers_as_numbers_like_a_scenario_file(tmp_path, where, text) -> None:
+    path = spec_file(tmp_path, axis='values = [0.2, "0.8"]' if text is None
+                     else "values = [0.2, 0.8]")
+    if text is not None:
+        path.write_text(path.read_text().replace("consumers = 120", text))
+    with pytest.raises(SpecError, match=re.escape(where)):
+        load(path)
