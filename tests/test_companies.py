@@ -469,7 +469,7 @@ def test_unanswered_influencers_leave_a_silo() -> None:
 # ----------------------------------------------------------- per-role deals
 def test_a_role_can_set_its_own_deal_and_the_company_reports_mixed() -> None:
     model = InfluenceModel(
-        rng=5, consumers=300, candidates_per_company=0,
+        rng=5, consumers=300, candidates_per_company=0, influencers_per_company=0,
         companies=[{"strategy": "engaged", "structure": "transversal"}],
         influencers=[{"company": 0, "audience_share": 0.05},
                      {"company": 0, "audience_share": 0.05, "deal": "billboard"}],

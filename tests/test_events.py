@@ -88,7 +88,8 @@ def test_crisis_lowers_quality_for_its_duration_only() -> None:
 
 
 def test_strategy_change_switches_company_deals_but_not_own_deals() -> None:
-    model = InfluenceModel(rng=3, **SMALL, candidates_per_company=0, influencers=[
+    model = InfluenceModel(rng=3, **{**SMALL, "influencers_per_company": 0},
+                           candidates_per_company=0, influencers=[
         {"company": 0, "audience_share": 0.1},
         {"company": 0, "audience_share": 0.05, "deal": "billboard"},
         {"company": 1, "audience_share": 0.1},

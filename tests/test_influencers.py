@@ -226,7 +226,7 @@ def test_audience_reports_count_as_shares_of_the_audience() -> None:
     for consumers in (400, 40_000):
         model = InfluenceModel(rng=1, consumers=consumers, network="random",
                                influencers=[{"company": 0, "audience_share": 0.05}],
-                               candidates_per_company=0)
+                               influencers_per_company=0, candidates_per_company=0)
         inf = model.influencers[0]
         inf.review(inf.audience_size // 10, 0)
         costs.append(inf.trust_s)
