@@ -301,6 +301,22 @@ def write_outputs(out: Path, files: Mapping[str, bytes], *, quiet: bool) -> None
         click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
 
 
+def horizon_notes(config: Mapping[str, Any], steps: int) -> list[str]:
+    """A note for each scheduled thing that would never happen within ``steps`` weeks.
+
+    Events and a company's ``crisis_week`` after the last week are valid (a
+    short preview of a long scenario), but should not pass in silence.
+    """
+    notes = [f"note: events[{i}] ({event['kind']}, week {event['week']}) is after the "
+             f"{steps} weeks run: it will not happen"
+             for i, event in enumerate(config.get("events", [])) if event["week"] > steps]
+    notes += [f"note: companies[{i}].crisis_week = {company['crisis_week']} is after the "
+              f"{steps} weeks run: that crisis will not happen"
+              for i, company in enumerate(config.get("companies", []))
+              if company.get("crisis_week", 0) > steps]
+    return notes
+
+
 def check_memory(config: Mapping[str, Any], copies: int = 1) -> None:
     """Refuse, before building anything, a world this machine or process cannot hold.
 
@@ -535,6 +551,9 @@ def run(ctx: click.Context, scenario: str | None, steps: int | None, seed: int,
     if out is not None:
         check_out_dir(out)
     check_memory(config)
+    if not quiet:
+        for note in horizon_notes(config, steps):
+            click.echo(note, err=True)
 
     from .metrics import fairness
     from .metrics import summary as summarise

@@ -44,6 +44,7 @@ from .cli import (
     _isatty,
     check_memory,
     check_out_dir,
+    horizon_notes,
     load_scenario,
     show_progress,
     write_outputs,
@@ -445,6 +446,10 @@ def compare(refs: tuple[str, ...], replicates: int, steps: int | None, seed: int
         raise _fail(str(error)) from None
     biggest = max((s.config for s in loaded), key=needed_memory)
     check_memory(biggest, copies=min(workers, len(jobs)))
+    if not quiet:
+        for scenario in loaded:
+            for note in horizon_notes(scenario.config, steps):
+                click.echo(f"{scenario.name}: {note}", err=True)
 
     work = sum(job.config["consumers"] for job in jobs) * steps
     show = show_progress(quiet, _isatty(sys.stderr), 1, work)

@@ -176,3 +176,20 @@ def test_a_spec_takes_numbers_as_numbers_like_a_scenario_file(tmp_path, where, t
         path.write_text(path.read_text().replace("consumers = 120", text))
     with pytest.raises(SpecError, match=re.escape(where)):
         load(path)
+
+
+def test_events_and_crises_after_the_last_week_are_said_not_silent(tmp_path) -> None:
+    common = ["--steps", "3", "--set", "consumers=100", "--set", "companies[0].crisis_week=50"]
+    result = invoke("run", *common)
+    assert result.exit_code == 0, result.output
+    assert "companies[0].crisis_week = 50 is after the 3 weeks run" in result.stderr
+    within = invoke("run", "--steps", "3", "--set", "consumers=100",
+                    "--set", "companies[0].crisis_week=2")
+    assert "note:" not in within.stderr
+    scenario = tmp_path / "late.toml"
+    scenario.write_text('extends = "default"\ntitle = "Late"\nweeks = 3\n[world]\n'
+                        'consumers = 100\n[[events]]\nweek = 9\nkind = "crisis"\ncompany = 0\n')
+    compared = invoke("compare", scenario, "--replicates", "2", "--steps", "3")
+    assert compared.exit_code == 0, compared.output
+    assert "late: note: events[0] (crisis, week 9) is after the 3 weeks run" in compared.stderr
+    assert "note:" not in invoke("run", *common, "-q").stderr
