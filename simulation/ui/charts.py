@@ -45,11 +45,39 @@ def _base(title: str, *, weeks: int) -> dict[str, Any]:
         "animation": False,
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "legend": {"bottom": 0, "type": "scroll"},
+        # Every entry in view (no "1/3" pages): the legend wraps, the plot makes room
+        # (see _legend_room).
+        "legend": {"bottom": 0, "type": "plain", "itemGap": 8, "itemWidth": 18,
+                   "textStyle": {"fontSize": 10}},
         "grid": {"left": 60, "right": 60, "top": 40, "bottom": 60},
         "xAxis": {"type": "value", "min": 0, "max": max(10, weeks), "name": "",
                   "nameLocation": "middle", "nameGap": 25},
     }
+
+
+#: About how many characters of legend fit on one line of a chart half a page wide.
+LEGEND_LINE_CHARACTERS = 70
+#: Pixels under the plot for its axis labels and name, and per line of legend.
+LEGEND_BASE = 48
+LEGEND_LINE = 20
+
+
+def _legend_room(option: dict[str, Any]) -> dict[str, Any]:
+    """``option`` with its plot raised enough for every legend line under it."""
+    names = option["legend"].get("data") or list(dict.fromkeys(
+        s["name"] for s in option.get("series", []) if s.get("name")))
+    lines, used = 1, 0
+    for name in names:
+        width = len(str(name)) + 6  # the symbol and the gap
+        if used and used + width > LEGEND_LINE_CHARACTERS:
+            lines, used = lines + 1, 0
+        used += width
+    option["grid"]["bottom"] = LEGEND_BASE + LEGEND_LINE * lines
+    # Long axis names run inwards from their axis rather than off the chart's edge.
+    axes = option.get("yAxis")
+    for index, axis in enumerate(axes if isinstance(axes, list) else [axes] if axes else []):
+        axis.setdefault("nameTextStyle", {})["align"] = "left" if index == 0 else "right"
+    return option
 
 
 def event_label(kind: str, lang: str) -> str:
@@ -100,7 +128,7 @@ def trust_option(run: LiveRun, lang: str) -> dict[str, Any]:
                        "data": [[w, hi] for w, _, hi in band]})
     option["series"] = series
     option["legend"]["data"] = list(names)
-    return option
+    return _legend_room(option)
 
 
 def vanity_option(run: LiveRun, lang: str) -> dict[str, Any]:
@@ -108,7 +136,8 @@ def vanity_option(run: LiveRun, lang: str) -> dict[str, Any]:
     option = _base(t("chart_vanity", lang), weeks=run.week)
     option["xAxis"]["name"] = t("weeks", lang)
     option["yAxis"] = [
-        {"type": "log", "name": f"{t('impressions', lang)} / {t('likes', lang)}", "min": 1},
+        {"type": "log", "name": f"{t('impressions', lang)} / {t('likes', lang)} "
+                                f"({t('per_week_log', lang)})", "min": 1},
         {"type": "value", "min": 0, "max": 1, "name": t("trust", lang)},
     ]
     series = []
@@ -129,15 +158,15 @@ def vanity_option(run: LiveRun, lang: str) -> dict[str, Any]:
              "data": _pairs(run.weeks, s["trust_mean"])},
         ]
     option["series"] = series
-    return option
+    return _legend_room(option)
 
 
 def sales_option(run: LiveRun, lang: str) -> dict[str, Any]:
     """Weekly sales (bars, left) and cumulative profit (lines, right)."""
     option = _base(t("chart_sales", lang), weeks=run.week)
     option["xAxis"]["name"] = t("weeks", lang)
-    option["yAxis"] = [{"type": "value", "name": t("sales", lang)},
-                       {"type": "value", "name": t("profit", lang)}]
+    option["yAxis"] = [{"type": "value", "name": f"{t('sales', lang)} ({t('per_week', lang)})"},
+                       {"type": "value", "name": f"{t('profit', lang)} ({t('unit_money', lang)})"}]
     series = []
     sep = colon(lang)
     for i, company in enumerate(run.companies):
@@ -151,7 +180,7 @@ def sales_option(run: LiveRun, lang: str) -> dict[str, Any]:
              "data": _pairs(run.weeks, s["profit_cumulative"])},
         ]
     option["series"] = series
-    return option
+    return _legend_room(option)
 
 
 def knowledge_option(run: LiveRun, lang: str) -> dict[str, Any]:
@@ -164,7 +193,7 @@ def knowledge_option(run: LiveRun, lang: str) -> dict[str, Any]:
          "lineStyle": {"width": 2.5}, "areaStyle": {"opacity": 0.12},
          "data": _pairs(run.weeks, company.series["knowledge_reached"])}
         for i, company in enumerate(run.companies)]
-    return option
+    return _legend_room(option)
 
 
 def network_option(run: LiveRun, company: int, lang: str) -> dict[str, Any]:

@@ -94,6 +94,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "trust": {"en": "trust", "fr": "confiance"},
     "impressions": {"en": "impressions", "fr": "impressions"},
     "likes": {"en": "likes", "fr": "j'aime"},
+    "per_week_log": {"en": "per week, log scale", "fr": "par semaine, échelle log"},
+    "per_week": {"en": "per week", "fr": "par semaine"},
     "sales": {"en": "sales", "fr": "ventes"},
     "profit": {"en": "cumulative profit", "fr": "profit cumulé"},
     "knowledge": {"en": "knowledge", "fr": "connaissance"},
