@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -212,7 +213,8 @@ class LocalPool:
         context = multiprocessing.get_context("spawn")
         while queue:
             pool = ProcessPoolExecutor(max_workers=min(self.workers, len(queue)),
-                                       mp_context=context)
+                                       mp_context=context, initializer=die_with_parent,
+                                       initargs=(os.getpid(),))
             pending: dict[Future[Outcome], Run] = {}
             broken = False
             try:
@@ -240,6 +242,26 @@ class LocalPool:
                         yield outcome
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker: be killed when the sweep that started it dies (Linux; elsewhere a no-op).
+
+    Without it a ``kill -9`` of the sweep leaves its workers computing runs
+    nobody will record, for as long as a run takes.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the sweep died before the call: go now
+        os._exit(1)
 
 
 class DaskExecutor:
