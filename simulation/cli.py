@@ -292,6 +292,7 @@ def write_outputs(out: Path, files: Mapping[str, bytes], *, quiet: bool) -> None
     """
     from .output import atomic_write_many
 
+    earlier = [name for name in files if (out / name).is_file()]
     try:
         written = atomic_write_many(out, files)
     except OSError as error:
@@ -299,6 +300,8 @@ def write_outputs(out: Path, files: Mapping[str, bytes], *, quiet: bool) -> None
                     f"({error.strerror or error})") from None
     if not quiet:
         click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+        if earlier:
+            click.echo(f"note: replaced the earlier {', '.join(earlier)} in {out}", err=True)
 
 
 def horizon_notes(config: Mapping[str, Any], steps: int) -> list[str]:

@@ -138,3 +138,13 @@ def test_docs_rewrites_through_the_atomic_writer(tmp_path, monkeypatch) -> None:
     assert code == 0 and written == [target]
     assert "new" in target.read_text() and "old" not in target.read_text()
     assert _no_temp(tmp_path) == []
+
+
+def test_writing_over_an_earlier_run_says_so(tmp_path) -> None:
+    out = tmp_path / "o"
+    args = ["run", "--steps", "1", "--set", "consumers=100", "--out", str(out)]
+    first = CliRunner().invoke(cli, args, prog_name="influence")
+    assert first.exit_code == 0 and "note: replaced" not in first.stderr
+    again = CliRunner().invoke(cli, args, prog_name="influence")
+    assert again.exit_code == 0
+    assert "note: replaced the earlier timeseries.csv, run.json" in again.stderr
