@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-import ipywidgets
+import ipyvuetify
 import solara
 import solara.lab
+import traitlets
 
 from .. import metrics, parameters, parameters_fr
 from ..memory import memory_problem
@@ -123,7 +124,7 @@ def LazyDetails(summary: str, content, opened: bool = False) -> solara.Element: 
 
 @solara.component
 def ScenarioLoader(on_loaded, lang: str) -> solara.Element:  # noqa: N802
-    """Load a scenario file by dropping it or pasting its text; errors stay on the page."""
+    """Load a scenario file by picking, dropping or pasting it; errors stay on the page."""
     error, set_error = solara.use_state("")
     text, set_text = solara.use_state("")
 
@@ -136,25 +137,63 @@ def ScenarioLoader(on_loaded, lang: str) -> solara.Element:  # noqa: N802
         set_error("")
         on_loaded(scenario)
 
-    def picked(files: Any) -> None:
-        # ipywidgets' FileUpload: a tuple of {name, content (memoryview), ...}.
-        for item in files or ():
-            load(str(item["name"]), bytes(item["content"]))
+    def picked(file: dict[str, Any]) -> None:
+        if file:
+            load(str(file.get("name", "scenario.toml")), str(file.get("text", "")).encode("utf-8"))
 
-    with solara.Details(summary=t("load_file", lang)):
-        ipywidgets.FileUpload.element(accept=".toml", multiple=False,
-                                      description=t("choose_file", lang),
-                                      on_value=picked, _dom_classes=["scenario-picker"])
-        solara.FileDrop(label=t("drop_file", lang), lazy=False,
-                        on_file=lambda info: load(info["name"], info["data"] or b""))
-        solara.InputTextArea(label="TOML", value=text, on_value=set_text, rows=4,
-                             continuous_update=True)
-        solara.Button(t("load_file", lang), on_click=lambda: load("pasted.toml",
-                                                                   text.encode("utf-8")),
-                      disabled=not text.strip(), classes=["load-pasted"])
-        # Inside the fold, last: an error neither closes it nor moves the picker.
+    # One column around it all, so the error appearing never re-creates the fold.
+    with solara.Column(gap="4px") as column:
+        with solara.Details(summary=t("load_file", lang)):
+            FilePicker.element(label=t("choose_file", lang), on_picked=picked)
+            solara.FileDrop(label=t("drop_file", lang), lazy=False,
+                            on_file=lambda info: load(info["name"], info["data"] or b""))
+            solara.InputTextArea(label="TOML", value=text, on_value=set_text, rows=4,
+                                 continuous_update=True)
+            solara.Button(t("load_file", lang), on_click=lambda: load("pasted.toml",
+                                                                       text.encode("utf-8")),
+                          disabled=not text.strip(), classes=["load-pasted"])
         if error:
             solara.Error(error, classes=["scenario-error"])
+    return column
+
+
+_PICKER_TEMPLATE = """
+<template>
+  <label class="scenario-picker v-btn v-btn--outlined theme--light v-size--default"
+         style="cursor: pointer; margin: 4px 0">
+    <input type="file" accept=".toml" @change="choose"
+           style="position: absolute; opacity: 0; width: 1px; height: 1px" />
+    <span class="v-btn__content">{{ label }}</span>
+  </label>
+</template>
+<script>
+module.exports = {
+  methods: {
+    choose(event) {
+      const input = event.target;
+      const file = input.files && input.files[0];
+      if (!file) return;
+      file.text().then(text => {
+        this.picked = {name: file.name, text: text, at: Date.now()};
+        input.value = '';
+      });
+    },
+  },
+};
+</script>
+"""
+
+
+class FilePicker(ipyvuetify.VuetifyTemplate):
+    """A button that opens the browser's file chooser; ``picked`` gets the file's name and text.
+
+    The file is read in the browser, so the server never sees a path, only
+    the name and the text (as drop and paste give them).
+    """
+
+    template = traitlets.Unicode(_PICKER_TEMPLATE).tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+    picked = traitlets.Dict({}).tag(sync=True)
 
 
 def moments_text(events: list[dict[str, Any]], lang: str, shown: int = MOMENTS_SHOWN) -> str:
