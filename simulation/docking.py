@@ -560,6 +560,11 @@ def _bass_settings(p: float, q: float, consumers: int, dt: float, network: str,
                     + (" on a complete graph (N^2 ties)" if network == "complete" else ""))
     if network != "complete" and not 2 <= degree < consumers:
         raise _fail(f"--degree: got {degree}; allowed: an integer in [2, consumers)")
+    from .cli import check_memory
+
+    # the memory guard of every world-building command: free memory, cgroup, ulimit
+    check_memory(resolve({"consumers": consumers, "network": network,
+                          "network_degree": degree if network != "complete" else 2}))
 
 
 _OUT = click.option("--out", type=click.Path(path_type=Path), default=Path("results/dock"),
@@ -847,6 +852,9 @@ def patterns(seed_count: int, consumers: int | None, out: Path) -> None:
             resolve({"consumers": consumers})
         except ParameterError as error:
             raise _fail(f"--consumers: got {consumers}; allowed: {error.allowed}") from None
+        from .cli import check_memory
+
+        check_memory(resolve({"consumers": consumers}))
     check_out_dir(out)
     seeds = tuple(range(seed_count))
 

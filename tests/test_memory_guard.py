@@ -176,3 +176,15 @@ def test_run_and_compare_respect_the_process_limit(command, tmp_path, monkeypatc
     line = one_error_line(invoke(command, world, "--steps", "1"))
     assert line.startswith("error: consumers: got 100000")
     assert "this process's memory limit" in line
+
+
+@pytest.mark.parametrize("argv", [
+    ["dock", "bass", "--consumers", "400000", "--network", "random", "--runs", "1"],
+    ["dock", "networks", "--consumers", "4000", "--runs", "1"],
+    ["dock", "patterns", "--consumers", "400000", "--seeds", "1"],
+])
+def test_the_dock_commands_refuse_a_world_too_big(monkeypatch, tmp_path, argv) -> None:
+    monkeypatch.setattr(memory, "available_memory", lambda: 10_000_000)
+    line = one_error_line(invoke(*argv, "--out", str(tmp_path / "o")))
+    assert line.startswith("error: consumers: got ") and "free memory" in line
+    assert not (tmp_path / "o").exists()
