@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from simulation import limits
-from simulation.cli import _fail, _Integer, _isatty, check_memory
+from simulation.cli import _empty_out_given, _fail, _Integer, _isatty, check_memory
 
 
 def _format_seconds(seconds: float) -> str:
@@ -111,6 +111,8 @@ def sweep(spec_file: Path, out: Path, workers: int | None, scheduler: str | None
     from .spec import SpecError, load
     from .storage import Store, StoreError
 
+    if _empty_out_given():
+        raise _fail("--out: got ''; allowed: a folder path (not empty)")
     chosen = [name for name, value in (("--workers", workers), ("--scheduler", scheduler),
                                        ("--dask-local", dask_local)) if value is not None]
     if len(chosen) > 1:

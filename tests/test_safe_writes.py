@@ -148,3 +148,15 @@ def test_writing_over_an_earlier_run_says_so(tmp_path) -> None:
     again = CliRunner().invoke(cli, args, prog_name="influence")
     assert again.exit_code == 0
     assert "note: replaced the earlier timeseries.csv, run.json" in again.stderr
+
+
+def test_an_empty_sweep_out_is_refused(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    spec = tmp_path / "spec.toml"
+    spec.write_text('title = "t"\nscenario = "default"\nweeks = 1\n[set]\nconsumers = 60\n'
+                    "network_degree = 4\n")
+    result = CliRunner().invoke(cli, ["sweep", str(spec), "--out", "", "--workers", "1"],
+                                prog_name="influence")
+    assert result.exit_code == 2, result.output
+    assert "--out: got ''" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.toml"]
