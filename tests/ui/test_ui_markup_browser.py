@@ -28,7 +28,9 @@ TITLE = f"{IMG} Markup {SUM}"
 TITLE_FR = f"<svg onload=\"window.__xss='svg'\"></svg> Balises {VUE}"
 SUMMARY = f"Summary {SCRIPT} $\\alpha$ **not bold** {VUE}"
 COMPANIES = (f"<b onmouseover=\"window.__xss='b'\">Bold</b> Co {SUM}",
-             f"=HYPERLINK(\"http://example.invalid\") {IMG}")
+             f"Formula Co =HYPERLINK(\"http://example.invalid\") {IMG}")
+# (A name beginning with = + - @ is refused when the scenario loads, since 55d4b12;
+# the quoting of formulas in CSV cells is tested in test_ui_safe.py.)
 WHAT = f"What {IMG}"
 NOTICE = f"Notice <a href=\"javascript:window.__xss='a'\">link</a> {VUE}"
 ASK = f"Ask {SCRIPT} {SUM}"
@@ -129,8 +131,7 @@ def test_markup_in_a_scenario_is_shown_as_text_on_every_page(offline_page, ui_se
     rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8"))))
     assert TITLE in {row["scenario"] for row in rows}
     names = {row["company"] for row in rows}
-    assert COMPANIES[0] in names  # as written ...
-    assert "'" + COMPANIES[1] in names  # ... but a formula is quoted for spreadsheets
+    assert set(COMPANIES) <= names  # as written
     with page.expect_download() as png_download:
         page.click("text=Download figure (PNG)")
     png = tmp_path / "compare.png"

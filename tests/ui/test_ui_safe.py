@@ -24,7 +24,9 @@ from simulation.ui.safe import csv_safe, escape, table_html
 
 MARK = "M4rk"
 TITLE = f"<img src=x onerror=alert(1)> {{{{7*7}}}} {MARK}"
-COMPANY = f"=SUM(A1:A9) <b>{MARK}</b>"
+#: Markup and a formula, though not at the start (a name beginning with = + - @ is
+#: refused when a configuration resolves; csv_safe's quoting is tested on its own below).
+COMPANY = f"Sum Co =SUM(A1:A9) <b>{MARK}</b>"
 
 
 def test_escape_leaves_no_markup() -> None:
@@ -59,7 +61,7 @@ def test_a_comparison_of_scenarios_named_in_markup_and_mathematics_downloads_the
     assert outcome.png[:4] == b"\x89PNG"
     rows = list(csv.DictReader(io.StringIO(outcome.csv.decode("utf-8"))))
     assert {r["scenario"] for r in rows} == {label, "plain"}
-    assert "'" + COMPANY in {r["company"] for r in rows}
+    assert COMPANY in {r["company"] for r in rows}
 
 
 @pytest.fixture
