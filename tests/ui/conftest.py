@@ -100,7 +100,10 @@ def offline_page(browser, ui_server: str) -> Iterator[tuple[object, Traffic]]:
 
     context.route("**/*", serve.offline_router(traffic.blocked))
     page = context.new_page()
-    page.on("requestfailed", lambda request: traffic.failed.append(request.url))
+    # A request the browser itself cancels (a reload while an icon is still loading) is
+    # net::ERR_ABORTED: not a missing file, which shows as a 4xx response below.
+    page.on("requestfailed", lambda request: traffic.failed.append(request.url)
+            if request.failure != "net::ERR_ABORTED" else None)
     page.on("response", lambda response: traffic.failed.append(
         f"{response.status} {response.url}") if response.status >= 400 else None)
     try:
