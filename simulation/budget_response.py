@@ -14,8 +14,6 @@ is the answer; a difference whose interval contains 0 is reported as such.
 
 from __future__ import annotations
 
-import sys
-
 import click
 import numpy as np
 import pandas as pd
@@ -23,15 +21,14 @@ import pandas as pd
 from .cli import (
     _fail,
     _Integer,
-    _isatty,
     _parse_sets,
     build_config,
     check_memory,
     load_scenario,
-    show_progress,
+    run_jobs_shown,
 )
 from .parameters import COMPANY, ParameterError
-from .replicates import Job, run_jobs
+from .replicates import Job
 from .switching import interval
 
 #: Outcomes reported, in order.
@@ -142,14 +139,7 @@ def budget(scenario: str, company: int, low: float, high: float, seeds: int,
     check_memory(configs["high"], copies=min(workers, 2 * seeds))
     jobs = [Job(label, configs[label], i, first_seed + i, weeks_read[-1])
             for i in range(seeds) for label in ("low", "high")]
-    work = sum(configs["low"]["consumers"] * job.steps for job in jobs)
-    if show_progress(quiet, _isatty(sys.stderr), 1, work):
-        with click.progressbar(length=len(jobs), label="runs", file=sys.stderr,
-                               show_pos=True) as bar:
-            runs = run_jobs(jobs, workers=workers,
-                            progress=lambda done, total: bar.update(done - bar.pos))
-    else:
-        runs = run_jobs(jobs, workers=workers)
+    runs = run_jobs_shown(jobs, workers=workers, quiet=quiet)
     for line in report(paired(runs, name, weeks_read), scenario=scenario, company=name,
                        low=low, high=high, seeds=seeds, first_seed=first_seed):
         click.echo(line)

@@ -347,6 +347,23 @@ def show_progress(quiet: bool, stderr_is_tty: bool, steps: int, consumers: int) 
     return stderr_is_tty or steps * consumers >= LARGE_RUN
 
 
+def run_jobs_shown(jobs: Sequence[Any], *, workers: int, quiet: bool) -> Any:
+    """Run replicate jobs (:func:`simulation.replicates.run_jobs`) with a bar of runs done.
+
+    The bar is drawn on stderr under the same rule as a single run's
+    (:func:`show_progress`), the work being consumers x weeks over all jobs.
+    """
+    from .replicates import run_jobs
+
+    work = sum(job.config["consumers"] * job.steps for job in jobs)
+    if not show_progress(quiet, _isatty(sys.stderr), 1, work):
+        return run_jobs(jobs, workers=workers)
+    with click.progressbar(length=len(jobs), label="runs", file=sys.stderr,
+                           show_pos=True) as bar:
+        return run_jobs(jobs, workers=workers,
+                        progress=lambda done, total: bar.update(done - bar.pos))
+
+
 @contextmanager
 def _progress(show: bool, steps: int) -> Iterator[Callable[[int], None]]:
     """Yield an ``advance(n)`` callback; draws a bar on stderr only when ``show``."""

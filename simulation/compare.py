@@ -24,7 +24,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,12 +40,11 @@ from .cli import (
     DEFAULT_SEED,
     _fail,
     _Integer,
-    _isatty,
     check_memory,
     check_out_dir,
     horizon_notes,
     load_scenario,
-    show_progress,
+    run_jobs_shown,
     write_outputs,
 )
 from .memory import needed_memory
@@ -451,15 +449,7 @@ def compare(refs: tuple[str, ...], replicates: int, steps: int | None, seed: int
             for note in horizon_notes(scenario.config, steps):
                 click.echo(f"{scenario.name}: {note}", err=True)
 
-    work = sum(job.config["consumers"] for job in jobs) * steps
-    show = show_progress(quiet, _isatty(sys.stderr), 1, work)
-    if show:
-        with click.progressbar(length=len(jobs), label="runs", file=sys.stderr,
-                               show_pos=True) as bar:
-            runs = run_jobs(jobs, workers=workers,
-                            progress=lambda done, total: bar.update(done - bar.pos))
-    else:
-        runs = run_jobs(jobs, workers=workers)
+    runs = run_jobs_shown(jobs, workers=workers, quiet=quiet)
     result = CompareResult(runs=runs, stats=confidence(runs, KEYS, METRICS), jobs=tuple(jobs))
 
     plural = "scenario" if len(loaded) == 1 else "scenarios"

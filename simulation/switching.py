@@ -21,7 +21,6 @@ books looked worst).
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,15 +32,14 @@ from scipy import stats
 from .cli import (
     _fail,
     _Integer,
-    _isatty,
     _parse_sets,
     build_config,
     check_memory,
     load_scenario,
-    show_progress,
+    run_jobs_shown,
 )
 from .parameters import ParameterError
-from .replicates import Job, run_jobs
+from .replicates import Job
 
 METRIC = "trust_mean"
 
@@ -171,14 +169,7 @@ def switches(scenario: str, company: str, reference: str, seeds: int, first_seed
     check_memory(resolved, copies=min(workers, seeds))
     jobs = [Job(found.name, resolved, i, first_seed + i, int(found.weeks))
             for i in range(seeds)]
-    work = sum(resolved["consumers"] * job.steps for job in jobs)
-    if show_progress(quiet, _isatty(sys.stderr), 1, work):
-        with click.progressbar(length=seeds, label="runs", file=sys.stderr,
-                               show_pos=True) as bar:
-            runs = run_jobs(jobs, workers=workers,
-                            progress=lambda done, total: bar.update(done - bar.pos))
-    else:
-        runs = run_jobs(jobs, workers=workers)
+    runs = run_jobs_shown(jobs, workers=workers, quiet=quiet)
     for line in report(per_run(runs, company, reference), scenario=scenario,
                        company=company, reference=reference, first_seed=first_seed):
         click.echo(line)

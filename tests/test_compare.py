@@ -382,7 +382,7 @@ def test_command_needs_a_scenario():
 
 
 def test_progress_bar_goes_to_stderr_and_quiet_silences_it(files, monkeypatch):
-    import simulation.compare as module
+    import simulation.cli as module  # the bar of runs is drawn by cli.run_jobs_shown
 
     monkeypatch.setattr(module, "_isatty", lambda stream: True)
     shown = invoke("compare", str(files / "base.toml"), "--replicates", "2", "--steps", "2")
