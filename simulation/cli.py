@@ -470,6 +470,9 @@ LAZY_COMMANDS: dict[str, str] = {
     "sweep": "experiments.cli:sweep",
     "results": "experiments.cli:results",
     "analyze": "experiments.cli:analyze",
+    "sensitivity": "experiments.sensitivity:sensitivity",
+    "calibrate": "experiments.calibration:calibrate",
+    "check": "simulation.facts:check",
 }
 
 #: Commands added to a lazily imported group when it is first used, from their own
