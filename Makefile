@@ -7,7 +7,7 @@ ASSETS := $(VENV)/.ui-assets
 UI_HOST ?= 127.0.0.1
 UI_PORT ?= 8765
 
-.PHONY: install run world test bench study lint docs clean
+.PHONY: install run world test bench study sensitivity lint docs clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "python3.12 not found: install Python 3.12 or set PYTHON=..."; exit 1; }
@@ -49,6 +49,13 @@ study: $(STAMP)
 	# The report is written whatever the planted checks find; make still fails if they miss their bar.
 	$(BIN)/python -m experiments.planted --workers 2 --out docs/results/planted.json; planted=$$?; \
 	$(BIN)/influence analyze results/study --report docs/results/hypotheses.md && exit $$planted
+
+## make sensitivity: global sensitivity study (Morris over every ungrounded parameter, then Sobol
+## over those that matter under two root seeds; about 30 min on 2 cores); writes docs/results/sensitivity.md
+sensitivity: $(STAMP)
+	$(BIN)/influence sensitivity morris --out results/sensitivity --consumers 2000 --weeks 156 --trajectories 10 --replicates 2 --workers 2
+	$(BIN)/influence sensitivity sobol --out results/sensitivity --samples 256 --max-params 8 --seeds 1,2 --workers 2
+	$(BIN)/influence sensitivity report --out results/sensitivity --report docs/results/sensitivity.md
 
 ## make docs: regenerate the parameter table in docs/ODD.md and the scenario catalogue.
 docs: $(STAMP)
