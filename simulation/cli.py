@@ -436,9 +436,10 @@ _FAIRNESS_ROWS = (
     ("unspent_total", "unspent (total)", "money"),
     ("posts", "posts bought", "money"),
     ("influencers", "influencers recruited", "int"),
-    ("audience_total", "their followers at the start", "int"),
-    ("audience_share", "  as a share of consumers", "share"),
-    ("audiences", "  each (share)", "text"),
+    ("followers_total", "their followers at the start", "int"),
+    ("audience_total", "  of them modelled consumers", "int"),
+    ("audience_share", "  as a share of the market", "share"),
+    ("audiences", "  each (share of the market)", "text"),
     ("price", "price", "ratio"),
     ("responsibility", "responsibility", "ratio"),
     ("unit_cost", "unit cost", "ratio"),
@@ -480,7 +481,8 @@ LAZY_COMMANDS: dict[str, str] = {
 LAZY_SUBCOMMANDS: dict[str, dict[str, str]] = {
     "dock": {"ablation": "simulation.ablation:ablation",
              "switches": "simulation.switching:switches",
-             "budget": "simulation.budget_response:budget"},
+             "budget": "simulation.budget_response:budget",
+             "size": "simulation.size_invariance:size"},
 }
 
 
@@ -604,8 +606,10 @@ def run(ctx: click.Context, scenario: str | None, steps: int | None, seed: int,
                f"seed {seed}")
     click.echo(format_summary(table))
     click.echo()
-    click.echo(f"What differs between the companies (totals over the {steps} weeks; "
-               "audiences as modelled consumers):")
+    scale = config["market_size"] / config["consumers"]
+    click.echo(f"What differs between the companies (totals over the {steps} weeks; a "
+               f"market of {config['market_size']:,} people, each modelled consumer standing "
+               f"for {scale:,.4g}):")
     click.echo(format_fairness(fair))
 
     if out is not None:
@@ -764,7 +768,7 @@ def _parameter_lines(config: Mapping[str, Any], show_all: bool) -> list[tuple[st
             out.append((f"influencer.{key}", value))
     for i, role in enumerate(config["influencers"]):
         for key, value in role.items():
-            if show_all or key in ("company", "audience_share", "deal") \
+            if show_all or key in ("company", "followers", "deal") \
                     or value != config["influencer"].get(key):
                 out.append((f"influencers[{i}].{key}", value))
     return out
@@ -781,7 +785,7 @@ def params(markdown: bool) -> None:
 
     Company parameters are set per company (companies[0].budget=30); influencer
     parameters for all (influencer.churn_threshold=0.2) or one by one
-    (influencers[0].audience_share=0.1).
+    (influencers[0].followers=20000).
     """
     if markdown:
         click.echo(parameters.parameter_table())

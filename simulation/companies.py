@@ -457,7 +457,8 @@ class Company(mesa.Agent):
             each = pool / len(open_)
             still = []
             for inf in open_:
-                price = post_price(inf.audience_share, n, inf.deal, s)
+                price = post_price(inf.audience_share, n, inf.deal, s,
+                                   self.model.params["market_size"])
                 room = (s["max_posts"] - inf.posts) * price
                 pay = min(each, room)
                 inf.posts += pay / price

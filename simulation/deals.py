@@ -94,13 +94,16 @@ def salience(deal: str, settings: dict[str, Any], floor: float) -> float:
 
 
 def post_price(audience_share: float, consumers: int, deal: str,
-               settings: dict[str, Any]) -> float:
+               settings: dict[str, Any], market_size: int) -> float:
     """What one post costs the company: the market rate plus the deal's retainer.
 
-    The market rate grows with the audience (``post_fee`` per post per percent
-    of consumers in the audience, per 1,000 consumers, so that money and
-    audiences keep their proportion at any world size). Involvement is paid on
-    top, as a share ``involvement_premium`` of the rate.
+    The market rate grows with the audience: ``post_fee`` per 1,000 followers
+    in the market (``audience_share * market_size`` people). Money is counted
+    per 1,000 people in the market and paid in the modelled world's units
+    (``consumers / market_size`` of it), so that money and audiences keep their
+    proportion at any number of modelled consumers. Involvement is paid on top,
+    as a share ``involvement_premium`` of the rate.
     """
-    rate = settings["post_fee"] * 100.0 * audience_share * consumers / 1000.0
+    in_market = audience_share * market_size
+    rate = settings["post_fee"] * in_market / 1000.0 * consumers / market_size
     return rate * (1.0 + settings["involvement_premium"] * terms(deal).involvement)

@@ -23,26 +23,39 @@ if TYPE_CHECKING:
     from .companies import Company
 
 
-def audience_shares(count: int, low: float, high: float, tail: float,
+def follower_counts(count: int, low: float, high: float, tail: float,
                     rng: np.random.Generator) -> np.ndarray:
-    """Draw heavy-tailed audience sizes (shares of consumers), largest first.
+    """Draw heavy-tailed follower counts, largest first.
 
-    A Pareto law truncated to [low, high]: many nano influencers, few macro
-    ones, as in the industry's tiers.
+    A Pareto law truncated to [low, high]: many small influencers, few large
+    ones, as in the industry's tiers (nano 1k-10k, micro 10k-100k, macro
+    100k-1M, mega above).
     """
     u = rng.random(count)
     ratio = (low / high) ** tail
-    shares = low * (1.0 - u * (1.0 - ratio)) ** (-1.0 / tail)
-    return np.sort(np.minimum(shares, high))[::-1]
+    counts = low * (1.0 - u * (1.0 - ratio)) ** (-1.0 / tail)
+    return np.sort(np.rint(np.minimum(counts, high)))[::-1]
 
 
-def engagement_rate(share: float, ref: float, ref_share: float, exponent: float) -> float:
-    """Chance a follower attends to one post: ER = ref * (share / ref_share)^-exponent.
+def audience_share(followers: float, in_market: float, market_size: float) -> float:
+    """Share of the market that follows an influencer: followers in the market over its size.
 
-    Engagement falls with audience size (Markerly 2016; HypeAuditor), so a
-    macro influencer reaches many people thinly.
+    The modelled consumers are a sample of the market, so an influencer's
+    audience among them is this share of them, whatever their number: the same
+    roster means the same world at 2,000 or 1,000,000 modelled consumers.
     """
-    return float(min(1.0, ref * (share / ref_share) ** (-exponent)))
+    return float(min(1.0, followers * in_market / market_size))
+
+
+def engagement_rate(followers: float, ref: float, ref_followers: float,
+                    exponent: float) -> float:
+    """Chance a follower attends to one post: ER = ref * (followers / ref_followers)^-exponent.
+
+    Engagement falls with the real follower count (Markerly 2016;
+    HypeAuditor), so a macro influencer reaches many people thinly; it is read
+    from the count on the platform, not from the modelled sample.
+    """
+    return float(min(1.0, ref * (followers / ref_followers) ** (-exponent)))
 
 
 def recruit_audience(friends: sp.csr_matrix, size: int, locality: float,
@@ -71,8 +84,10 @@ class Influencer(mesa.Agent):
     Attributes:
         row: The influencer's row in the follow matrix.
         company: The partner company.
-        audience_share: Audience as a share of consumers.
-        audience_size: Followers at the start (modelled consumers).
+        followers: Followers on the platform at the start (real people, in and out
+            of the market).
+        audience_share: Share of the market that follows (and of the modelled consumers).
+        audience_size: Followers at the start among the modelled consumers.
         engagement: Chance a follower attends to one post.
         deal: "billboard" or "engaged": the inputs of the relationship (see
             :mod:`simulation.deals`), never which rules apply.
@@ -87,10 +102,13 @@ class Influencer(mesa.Agent):
 
     def __init__(self, model: mesa.Model, row: int, company: Company, audience_share: float,
                  engagement: float, settings: dict[str, Any], *, deal: str,
-                 candidate: bool = False) -> None:
+                 candidate: bool = False, followers: int | None = None) -> None:
         super().__init__(model)
         self.row = row
         self.company = company
+        p = model.params
+        self.followers = int(followers) if followers is not None else int(round(
+            audience_share * p["market_size"] / p["followers_in_market"]))
         self.audience_share = audience_share
         self.audience_size = max(1, int(round(audience_share * model.params["consumers"])))
         self.engagement = engagement

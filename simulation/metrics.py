@@ -219,7 +219,7 @@ def summary(model: InfluenceModel, frame: pd.DataFrame | None = None) -> pd.Data
 
 #: Columns of :func:`fairness`, in order.
 FAIRNESS_COLUMNS = ("company", "strategy", "structure", "budget_total", "spend_total",
-                    "unspent_total", "posts", "influencers", "audience_total",
+                    "unspent_total", "posts", "influencers", "followers_total", "audience_total",
                     "audience_share", "audiences", "price", "responsibility", "unit_cost",
                     "quality_start", "quality_final")
 
@@ -243,10 +243,12 @@ def fairness(model: InfluenceModel) -> pd.DataFrame:
         (realised spend: fees and the liaison), ``unspent_total`` (budget no
         deal could absorb), ``posts`` (bought over
         the run), ``influencers`` (recruited, still in a relationship or not),
-        ``audience_total`` (their followers at the start, summed),
-        ``audience_share`` (that over consumers; audiences may overlap),
-        ``audiences`` (each one's followers at the start and share, largest
-        first, as text), ``price``, ``responsibility`` and ``unit_cost`` (the
+        ``followers_total`` (their followers on the platform at the start,
+        summed), ``audience_total`` (their followers among the modelled
+        consumers at the start, summed), ``audience_share`` (that over
+        consumers: the share of the market they reach; audiences may
+        overlap), ``audiences`` (each one's followers on the platform and share
+        of the market, largest first, as text), ``price``, ``responsibility`` and ``unit_cost`` (the
         cost of making one unit, responsibility included) at the end,
         ``quality_start`` and ``quality_final`` (quality a buyer gets in the
         last week, lower during a crisis).
@@ -256,6 +258,8 @@ def fairness(model: InfluenceModel) -> pd.DataFrame:
     for company, start in zip(model.companies, model.params["companies"], strict=True):
         structure_now = "transversal" if company.liaison else "siloed"
         sizes = sorted((inf.audience_size for inf in company.influencers), reverse=True)
+        counts = sorted(((inf.followers, inf.audience_size) for inf in company.influencers),
+                        reverse=True)
         rows.append({
             "company": company.name,
             "strategy": _then_now(start["strategy"], company.strategy),
@@ -265,10 +269,11 @@ def fairness(model: InfluenceModel) -> pd.DataFrame:
             "unspent_total": float(sum(company.unspent)),
             "posts": float(sum(company.posts)),
             "influencers": len(company.influencers),
+            "followers_total": int(sum(f for f, _ in counts)),
             "audience_total": int(sum(sizes)),
             "audience_share": float(sum(sizes) / consumers),
-            "audiences": ", ".join(f"{size:,} ({100 * size / consumers:.1f}%)"
-                                   for size in sizes),
+            "audiences": ", ".join(f"{followers:,} ({100 * size / consumers:.1f}%)"
+                                   for followers, size in counts),
             "price": float(company.price),
             "responsibility": float(company.responsibility),
             "unit_cost": float(company.unit_cost),

@@ -35,7 +35,13 @@ import scipy.sparse as sp
 from . import metrics
 from .companies import Company
 from .consumers import ConsumerPopulation, Market, draw_week
-from .influencers import Influencer, audience_shares, engagement_rate, recruit_audience
+from .influencers import (
+    Influencer,
+    audience_share,
+    engagement_rate,
+    follower_counts,
+    recruit_audience,
+)
 from .network import build_network
 from .parameters import resolve
 
@@ -88,33 +94,34 @@ class InfluenceModel(mesa.Model):
         """Create the influencer agents and their audiences (the follow matrix)."""
         p = self.params
         n = p["consumers"]
-        shares = self._draw_shares(p["influencers_per_company"])
-        generated = [{**p["influencer"], "company": c, "audience_share": float(s)}
-                     for s in shares for c in range(len(self.companies))]
+        counts = self._draw_followers(p["influencers_per_company"])
+        generated = [{**p["influencer"], "company": c, "followers": int(f)}
+                     for f in counts for c in range(len(self.companies))]
         # influencers[i] overrides the i-th generated influencer (only the keys it sets);
         # entries beyond the generated ones add influencers.
         overrides = p["influencers"]
         roles = [{**gen, **overrides[i]} if i < len(overrides) else gen
                  for i, gen in enumerate(generated)] + list(overrides[len(generated):])
-        pool = self._draw_shares(p["candidates_per_company"])
-        candidates = [{**p["influencer"], "company": c, "audience_share": float(s),
-                       "candidate": True} for s in pool for c in range(len(self.companies))]
+        pool = self._draw_followers(p["candidates_per_company"])
+        candidates = [{**p["influencer"], "company": c, "followers": int(f),
+                       "candidate": True} for f in pool for c in range(len(self.companies))]
         self.influencers: list[Influencer] = []
         audiences = []
         for row, role in enumerate([*roles, *candidates]):
             company = self.companies[role["company"]]
-            share = role["audience_share"]
+            followers = role["followers"]
+            share = audience_share(followers, p["followers_in_market"], p["market_size"])
             size = max(1, int(round(share * n)))
             audiences.append(recruit_audience(self.friends, size, p["follower_locality"],
                                               self.rng))
-            er = engagement_rate(share, p["engagement_ref"], p["engagement_ref_share"],
+            er = engagement_rate(followers, p["engagement_ref"], p["engagement_ref_followers"],
                                  p["engagement_exponent"])
             settings = {k: role[k] for k in p["influencer"]}
             deal = role.get("deal", "company")
             candidate = role.get("candidate", False)
             offered = company.deal_of_next_recruit() if deal == "company" else deal
             inf = Influencer(self, row, company, share, er, settings, deal=offered,
-                             candidate=candidate)
+                             candidate=candidate, followers=followers)
             inf.audience_size = audiences[-1].size
             inf.takes_company_deal = deal == "company"
             (company.candidates if candidate else company.influencers).append(inf)
@@ -124,10 +131,10 @@ class InfluenceModel(mesa.Model):
         data = np.ones(rows.size, dtype=np.float32)
         return sp.csr_matrix((data, (rows, cols)), shape=(len(audiences), n))
 
-    def _draw_shares(self, count: int) -> np.ndarray:
-        """Audience shares of ``count`` influencers per company, largest first."""
+    def _draw_followers(self, count: int) -> np.ndarray:
+        """Follower counts of ``count`` influencers per company, largest first."""
         p = self.params
-        return audience_shares(count, p["audience_min_share"], p["audience_max_share"],
+        return follower_counts(count, p["followers_min"], p["followers_max"],
                                p["audience_tail"], self.rng)
 
     # ------------------------------------------------------------------ week

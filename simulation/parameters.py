@@ -215,16 +215,29 @@ WORLD_PARAMS: tuple[Param, ...] = (
        "the budget (the same audience sizes for every company).",
        source="design choice: three rosters of influencers_per_company: at the defaults churn "
               "never leaves a company with money and no one to pay"),
-    _p("audience_min_share", 0.01, "float", 0.0005, 1.0, "share of consumers",
-       "Smallest audience (nano influencer), as a share of all consumers.",
-       source="assumption: the smallest audience is 1 % of the modelled consumers, not a real "
-              "follower count (issue 11 section 1 asks for real units); not yet grounded"),
-    _p("audience_max_share", 0.2, "float", 0.0005, 1.0, "share of consumers",
-       "Largest audience (macro influencer), as a share of all consumers.",
-       source="assumption: the largest audience is a fifth of the modelled consumers, not a real"
-              " follower count (issue 11 section 1); not yet grounded"),
+    _p("market_size", 1_000_000, "int", 100, 10**10, "people",
+       "People in the product's addressable market; the modelled consumers are a sample of "
+       "them (each stands for market_size / consumers people).",
+       source="assumption: a national market for an everyday product; only audiences as a "
+              "share of it reach the dynamics, so a different market with proportionate "
+              "followers is the same world"),
+    _p("followers_in_market", 0.2, "float", 0.001, 1.0, "share of followers",
+       "Share of an influencer's followers who are in the product's market (the rest never "
+       "see the product as theirs and are not modelled).",
+       source="assumption: a fifth of a general-audience influencer's followers are potential "
+              "buyers of one product; not yet grounded"),
+    _p("followers_min", 50_000, "int", 1, 10**9, "followers",
+       "Smallest generated influencer (followers on the platform, in and out of the market).",
+       source="design choice: with the market and in-market share above, the smallest "
+              "audience is 1 % of the market, as in the first round; 50,000 followers is a "
+              "micro influencer (tiers: nano 1k-10k, micro 10k-100k, macro 100k-1M, mega "
+              "above)"),
+    _p("followers_max", 1_000_000, "int", 1, 10**9, "followers",
+       "Largest generated influencer (followers on the platform).",
+       source="design choice: the largest audience is a fifth of the market, as in the first "
+              "round; 1,000,000 followers is the macro/mega boundary"),
     _p("audience_tail", 1.2, "float", 0.1, 5.0, "-",
-       "Pareto exponent of audience sizes: lower means more macro influencers.",
+       "Pareto exponent of follower counts: lower means more macro influencers.",
        source="assumption: MODEL.md asks for heavy-tailed audiences, many nano and few macro; "
               "the exponent is not fitted to follower counts; not yet grounded"),
     _p("follower_locality", 0.7, "float", 0.0, 1.0, "share",
@@ -233,17 +246,18 @@ WORLD_PARAMS: tuple[Param, ...] = (
               " is not measured; not yet grounded"),
     # exposure and likes
     _p("engagement_ref", 0.15, "float", 0.0, 1.0, "probability per post",
-       "Chance that a follower engages with one post, for an audience of `engagement_ref_share`.",
+       "Chance that a follower engages with one post, for an influencer of "
+       "`engagement_ref_followers` followers.",
        source="assumption: not fitted to an engagement figure (issue 11 F1 targets HypeAuditor "
               "2026: nano 1.78 %, micro 0.54 %, mega 0.33 %); not yet grounded; swept 0.05-0.4 "
               "in the study"),
-    _p("engagement_ref_share", 0.01, "float", 0.0001, 1.0, "share of consumers",
-       "Audience share at which the engagement rate equals `engagement_ref`.",
+    _p("engagement_ref_followers", 50_000, "int", 1, 10**9, "followers",
+       "Follower count at which the engagement rate equals `engagement_ref`.",
        source="design choice: the reference point of the engagement curve, not a behaviour; "
-              "equal to the default audience_min_share, so the smallest default audience attends"
+              "equal to the default followers_min, so the smallest default influencer attends"
               " at engagement_ref"),
     _p("engagement_exponent", 0.3, "float", 0.0, 1.0, "-",
-       "Engagement rate falls as audience^-exponent (observed 0.2-0.35).",
+       "Engagement rate falls as followers^-exponent (observed 0.2-0.35).",
        source="Markerly 2016; HypeAuditor 2026 (LITERATURE.md): engagement rate ~ "
               "followers^-beta with beta about 0.2-0.35; 0.3 lies inside (the emergent "
               "elasticity does not: docs/validation.md 5.1)"),
@@ -492,10 +506,14 @@ COMPANY_PARAMS: tuple[Param, ...] = (
        doc="How far marketing's scripted claims exceed true quality.",
        source="assumption: marketing's scripts overstate quality by a quarter of the scale; not "
               "yet grounded; swept 0-0.5 in the study"),
-    _p("post_fee", 0.2, "float", 0.001, 1e6,
-       "money per post per 1% audience per 1,000 consumers",
-       doc="Market rate of one post, per percent of consumers in the audience (any deal).",
-       source="assumption: first-round value, not a real fee per follower; not yet grounded"),
+    _p("post_fee", 20.0, "float", 0.001, 1e8,
+       "money per post per 1,000 followers in the market",
+       doc="Market rate of one post per 1,000 of the influencer's followers who are in the "
+           "market (any deal); money is counted per 1,000 people in the market, like the "
+           "budget.",
+       source="assumption: the first round's rate (0.2 per percent of consumers per 1,000 "
+              "consumers) restated per follower in the market; not a real fee; not yet "
+              "grounded"),
     _p("involvement_premium", 0.5, "float", 0.0, 10.0, "share of the post rate",
        doc="Retainer an engaged deal pays on top of the post rate for the influencer's "
            "time (briefings, feedback).",
@@ -586,10 +604,11 @@ INFLUENCER_PARAMS: tuple[Param, ...] = (
 INFLUENCER_ROLE_PARAMS: tuple[Param, ...] = (
     _p("company", 0, "int", 0, 1000, doc="Index of the partner company.",
        source="scenario input: a listed influencer names its partner company"),
-    _p("audience_share", 0.05, "float", 0.0005, 1.0, "share of consumers",
-       doc="Audience as a share of consumers (overrides the generated size).",
-       source="scenario input: read only when a scenario lists an influencer; the default lies "
-              "inside the generated range (audience_min_share to audience_max_share)"),
+    _p("followers", 250_000, "int", 1, 10**9, "followers",
+       doc="Followers on the platform (overrides the generated count); those in the market "
+           "(followers_in_market) are the audience.",
+       source="scenario input: a listed influencer's own count; the default lies inside the "
+              "generated range (followers_min to followers_max)"),
     _p("deal", "company", "choice", choices=("company", "billboard", "engaged"),
        doc="Deal type of this influencer; 'company' takes the deal the company's strategy "
            "offers.",
@@ -692,7 +711,8 @@ def resolve(params: Mapping[str, Any] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in params.items():
         if key not in WORLD and key not in GROUPS:
-            raise ParameterError(key, value, "a known parameter (see `influence params`)")
+            raise ParameterError(key, value,
+                                 _known(key, "a known parameter (see `influence params`)"))
     for p in WORLD_PARAMS:
         out[p.name] = p.coerce(params.get(p.name, p.default), p.name)
 
@@ -748,10 +768,10 @@ def resolve(params: Mapping[str, Any] | None = None) -> dict[str, Any]:
                      for i, entry in enumerate(events)]
     out["events"].sort(key=lambda e: e["week"])  # stable: same-week events keep their order
 
-    if out["audience_min_share"] > out["audience_max_share"]:
-        raise ParameterError("audience_min_share", out["audience_min_share"],
-                             f"a number no larger than audience_max_share "
-                             f"({_fmt(out['audience_max_share'])})")
+    if out["followers_min"] > out["followers_max"]:
+        raise ParameterError("followers_min", out["followers_min"],
+                             f"an integer no larger than followers_max "
+                             f"({out['followers_max']:,})")
     if out["network"] == "complete" and out["consumers"] > 5000:
         raise ParameterError("consumers", out["consumers"],
                              "at most 5000 with network = complete (it has n^2 ties)")
@@ -763,7 +783,21 @@ def resolve(params: Mapping[str, Any] | None = None) -> dict[str, Any]:
 
 #: Keys of an ``influencers[i]`` entry that a generated influencer draws itself
 #: (its partner company, its audience); an override keeps them unless it names them.
-GENERATED_ROLE_KEYS = ("company", "audience_share")
+GENERATED_ROLE_KEYS = ("company", "followers")
+
+#: Parameters of earlier versions, and what replaced them (named in the error).
+RETIRED = {
+    "audience_min_share": "followers_min (followers; audiences are real counts, a share "
+                          "followers_in_market of them in a market of market_size people)",
+    "audience_max_share": "followers_max (followers; see followers_min)",
+    "engagement_ref_share": "engagement_ref_followers (followers)",
+    "audience_share": "followers (the influencer's follower count)",
+}
+
+
+def _known(name: str, what: str) -> str:
+    """The 'allowed' text for an unknown name, saying what replaced a retired one."""
+    return f"{what}; {name} was replaced by {RETIRED[name]}" if name in RETIRED else what
 
 
 def generated_roles(config: Mapping[str, Any]) -> int:
@@ -786,7 +820,7 @@ def _resolve_table(entry: Any, schema: Mapping[str, Param], path: str,
     for key, value in entry.items():
         if key not in schema:
             known = ", ".join(schema)
-            raise ParameterError(f"{path}.{key}", value, f"a known key ({known})")
+            raise ParameterError(f"{path}.{key}", value, _known(key, f"a known key ({known})"))
     table = dict(start)
     for name, param in schema.items():
         table[name] = param.coerce(entry.get(name, table.get(name, param.default)),
@@ -864,7 +898,7 @@ def set_path(config: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
 
     Paths name world parameters (``consumers``), company and influencer
     settings (``companies[1].strategy`` or ``companies.1.strategy``,
-    ``influencer.churn_threshold``, ``influencers[0].audience_share``). The
+    ``influencer.churn_threshold``, ``influencers[0].followers``). The
     value is validated against the declaration; a list entry that does not
     exist yet is created from the defaults.
 
@@ -876,7 +910,8 @@ def set_path(config: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     if len(parts) == 1 and isinstance(parts[0], str):
         name = parts[0]
         if name not in WORLD:
-            raise ParameterError(path, value, "a known parameter (see `influence params`)")
+            raise ParameterError(path, value,
+                                 _known(name, "a known parameter (see `influence params`)"))
         config[name] = WORLD[name].coerce(value, path)
         return config
     head, *rest = parts
@@ -891,7 +926,7 @@ def set_path(config: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
         index, key = rest
         schema = COMPANY if head == "companies" else INFLUENCER_ROLE
         if key not in schema:
-            raise ParameterError(path, value, f"a known key ({', '.join(schema)})")
+            raise ParameterError(path, value, _known(key, f"a known key ({', '.join(schema)})"))
         items = config.setdefault(head, [])
         # influencers[i] below the generated count overrides a generated influencer:
         # the entries before it are padded with empty overrides, which change nothing.

@@ -51,26 +51,32 @@ FRENCH: dict[str, dict[str, tuple[str, str]]] = {
                                    "Influenceurs candidats par entreprise, recrutés quand des "
                                    "partenaires partent ou ne peuvent pas absorber le budget "
                                    "(mêmes tailles d'audience pour chaque entreprise)."),
-        "audience_min_share": ("Plus petite audience",
-                               "Plus petite audience (nano-influenceur), en part de tous les "
-                               "consommateurs."),
-        "audience_max_share": ("Plus grande audience",
-                               "Plus grande audience (macro-influenceur), en part de tous les "
-                               "consommateurs."),
+        "market_size": ("Taille du marché",
+                        "Personnes du marché accessible au produit ; les consommateurs "
+                        "modélisés en sont un échantillon (chacun représente taille du marché "
+                        "/ consommateurs personnes)."),
+        "followers_in_market": ("Abonnés dans le marché",
+                                "Part des abonnés d'un influenceur qui sont dans le marché du "
+                                "produit (les autres ne sont pas modélisés)."),
+        "followers_min": ("Plus petit influenceur",
+                          "Plus petit influenceur créé (abonnés sur la plateforme, dans le "
+                          "marché ou non)."),
+        "followers_max": ("Plus grand influenceur",
+                          "Plus grand influenceur créé (abonnés sur la plateforme)."),
         "audience_tail": ("Queue des audiences",
-                          "Exposant de Pareto des tailles d'audience : plus bas, plus de "
+                          "Exposant de Pareto des nombres d'abonnés : plus bas, plus de "
                           "macro-influenceurs."),
         "follower_locality": ("Localité des abonnés",
                               "Part d'une audience recrutée dans un voisinage du réseau (le "
                               "reste au hasard)."),
         "engagement_ref": ("Engagement de référence",
-                           "Chance qu'un abonné interagisse avec une publication, pour une "
-                           "audience de la part de référence."),
-        "engagement_ref_share": ("Audience de référence",
-                                 "Part d'audience à laquelle le taux d'engagement vaut "
-                                 "l'engagement de référence."),
+                           "Chance qu'un abonné interagisse avec une publication, pour un "
+                           "influenceur du nombre d'abonnés de référence."),
+        "engagement_ref_followers": ("Abonnés de référence",
+                                     "Nombre d'abonnés auquel le taux d'engagement vaut "
+                                     "l'engagement de référence."),
         "engagement_exponent": ("Exposant d'engagement",
-                                "Le taux d'engagement baisse comme audience^-exposant "
+                                "Le taux d'engagement baisse comme abonnés^-exposant "
                                 "(observé : 0,2 à 0,35)."),
         "like_rate": ("Taux de « j'aime »",
                       "Chance qu'un abonné exposé qui apprécie pleinement l'influenceur "
@@ -230,8 +236,9 @@ FRENCH: dict[str, dict[str, tuple[str, str]]] = {
                           "De combien les promesses scénarisées du marketing dépassent la "
                           "qualité réelle."),
         "post_fee": ("Tarif d'une publication",
-                     "Prix de marché d'une publication, par pour cent des consommateurs dans "
-                     "l'audience (tout contrat)."),
+                     "Prix de marché d'une publication pour 1 000 abonnés dans le marché (tout "
+                     "contrat) ; l'argent se compte pour 1 000 personnes du marché, comme le "
+                     "budget."),
         "involvement_premium": ("Prime d'engagement",
                                 "Provision qu'un contrat engagé paie en plus du tarif des "
                                 "publications pour le temps de l'influenceur (briefings, "
@@ -294,8 +301,9 @@ FRENCH: dict[str, dict[str, tuple[str, str]]] = {
     },
     "role": {
         "company": ("Entreprise", "Indice de l'entreprise partenaire."),
-        "audience_share": ("Audience",
-                           "Audience en part des consommateurs (remplace la taille générée)."),
+        "followers": ("Abonnés",
+                      "Abonnés sur la plateforme (remplace le nombre créé) ; ceux du marché "
+                      "forment l'audience."),
         "deal": ("Contrat",
                  "Type de contrat de cet influenceur ; « celui de l'entreprise » prend le "
                  "contrat que propose la stratégie de l'entreprise."),
@@ -335,8 +343,11 @@ UNITS: dict[str, str] = {
     "ideas per week": "idées par semaine",
     "influencers": "influenceurs",
     "money per fact per 1,000 consumers": "argent par fait pour 1 000 consommateurs",
-    "money per post per 1% audience per 1,000 consumers":
-        "argent par publication par 1 % d'audience pour 1 000 consommateurs",
+    "money per post per 1,000 followers in the market":
+        "argent par publication pour 1 000 abonnés dans le marché",
+    "followers": "abonnés",
+    "people": "personnes",
+    "share of followers": "part des abonnés",
     "money per unit": "argent par unité",
     "money per unit per responsibility unit": "argent par unité et par unité de responsabilité",
     "money per week per 1,000 consumers": "argent par semaine pour 1 000 consommateurs",

@@ -221,10 +221,10 @@ def engagement_by_audience(*, seeds: Sequence[int] = SEEDS,
                            ) -> EngagementPattern:
     """Engagement rate against audience size, over influencers of every size.
 
-    Fifteen influencers per company (30 per world) with audiences from 0.2 % to 40 % of the
-    consumers, so that nano and macro influencers are both present; the rate is likes per
-    follower-week over ``weeks`` weeks, so an influencer whose followers leave is judged on
-    those who stayed.
+    Fifteen influencers per company (30 per world) with 10,000 to 2,000,000 followers (0.2 %
+    to 40 % of the market at the defaults), so that small and large influencers are both
+    present; the rate is likes per follower-week over ``weeks`` weeks, so an influencer whose
+    followers leave is judged on those who stayed.
 
     Args:
         seeds: One world per seed.
@@ -241,7 +241,7 @@ def engagement_by_audience(*, seeds: Sequence[int] = SEEDS,
     for seed in seeds:
         model = InfluenceModel(rng=seed, consumers=consumers, influencers_per_company=15,
                                candidates_per_company=0,
-                               audience_min_share=0.002, audience_max_share=0.4)
+                               followers_min=10_000, followers_max=2_000_000)
         pop = model.population
         likes = np.zeros(len(model.influencers))
         follow = np.zeros(len(model.influencers))

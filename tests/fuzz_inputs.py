@@ -176,7 +176,7 @@ def _table_of(schema: dict[str, parameters.Param], skip: set[str] = frozenset(),
 
 #: Keys a well-formed scenario leaves alone: they depend on each other (the
 #: audience bounds, the network's kind) and are checked by their own tests.
-COUPLED = SIZE | {"audience_min_share", "audience_max_share", "network"}
+COUPLED = SIZE | {"followers_min", "followers_max", "network"}
 
 
 @st.composite

@@ -29,8 +29,8 @@ def _with_roles_and_events() -> dict:
     """A world with per-influencer roles and change events that set ruled keys."""
     config = parameters.defaults()
     config["companies"][0].update(disclosure_billboard=0.4, disclosure_engaged=0.9)
-    config["influencers"] = [{"company": 0, "audience_share": 0.1, "audience_blame": 0.3},
-                             {"company": 1, "audience_share": 0.1}]
+    config["influencers"] = [{"company": 0, "followers": 500_000, "audience_blame": 0.3},
+                             {"company": 1, "followers": 500_000}]
     config["events"] = [
         {"week": 5, "kind": "change", "company": 0, "transparency": 0.9, "feedback_gain": 0.01},
         {"week": 6, "kind": "change", "company": 1, "disclosure_billboard": 0.3},
@@ -203,7 +203,7 @@ def test_command_prints_every_variant_and_every_fate(tmp_path) -> None:
                    for line in lines)
     assert "200 consumers, 6 weeks" in lines[1]
     assert sorted(p.name for p in out.iterdir()) == sorted(ablation.ABLATION_FILES)
-    table = pd.read_csv(out / "ablation.csv")
+    table = pd.read_csv(out / "ablation.csv", dtype={"sign": str})
     assert len(table) == len(variants()) * len(CONTRASTS)
     assert set(table["sign"]) <= {"+", "-", "0"}
     markdown = (out / "ablation.md").read_text()

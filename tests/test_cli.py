@@ -135,13 +135,13 @@ def test_set_influencer_roles_without_generated_ones(runner, tmp_path):
     out = tmp_path / "o"
     result = invoke(runner, "run", *SMALL, "--quiet", "--out", str(out),
                     "--set", "influencers_per_company=0",
-                    "--set", "influencers[0].audience_share=0.05",
+                    "--set", "influencers[0].followers=250000",
                     "--set", "influencers[1].company=1", "--set", "candidates_per_company=0")
     assert result.exit_code == 0, result.stderr
     assert "2 influencers recruited (0 candidates left)" in result.stdout.splitlines()[1]
     roles = _strict_json(out / "run.json")["parameters"]["influencers"]
     assert [r["company"] for r in roles] == [0, 1]
-    assert roles[0]["audience_share"] == 0.05
+    assert roles[0]["followers"] == 250_000
 
 
 def test_later_set_wins(runner, tmp_path):
@@ -191,8 +191,10 @@ BAD_INPUT = [
     (["--set", "companies[7].budget=3"], ["companies[7].budget", "'3'", "an index in [0, 2]"]),
     (["--set", "consumers"], ["--set", "'consumers'", "KEY=VALUE"]),
     (["--set", "=300"], ["--set", "'=300'", "KEY=VALUE"]),
-    (["--set", "audience_min_share=0.5", "--set", "audience_max_share=0.1"],
-     ["audience_min_share", "0.5", "no larger than audience_max_share"]),
+    (["--set", "followers_min=500000", "--set", "followers_max=100000"],
+     ["followers_min", "500000", "no larger than followers_max"]),
+    (["--set", "audience_min_share=0.01"],
+     ["audience_min_share", "0.01", "replaced by followers_min"]),
 ]
 
 

@@ -264,7 +264,7 @@ def test_budget_is_spent_in_full_until_every_cap_binds(strategy: str) -> None:
     premium = 0.5 if strategy == "engaged" else 0.0
     for budget in (1.0, 5.0, 40.0, 1000.0):
         model = one_company_world(9, 1, consumers=1000, influencers=3, budget=budget,
-                                  strategy=strategy, structure="siloed", post_fee=0.4,
+                                  strategy=strategy, structure="siloed", post_fee=40.0,
                                   max_posts=7.0, involvement_premium=0.5)
         company = model.companies[0]
         prices = [0.4 * 100 * i.audience_share * (1 + premium) for i in company.influencers]
@@ -471,8 +471,8 @@ def test_a_role_can_set_its_own_deal_and_the_company_reports_mixed() -> None:
     model = InfluenceModel(
         rng=5, consumers=300, candidates_per_company=0, influencers_per_company=0,
         companies=[{"strategy": "engaged", "structure": "transversal"}],
-        influencers=[{"company": 0, "audience_share": 0.05},
-                     {"company": 0, "audience_share": 0.05, "deal": "billboard"}],
+        influencers=[{"company": 0, "followers": 250_000},
+                     {"company": 0, "followers": 250_000, "deal": "billboard"}],
         influencer={"churn_threshold": 0.0})
     assert [inf.deal for inf in model.influencers] == ["engaged", "billboard"]
     model.step()

@@ -90,9 +90,9 @@ def test_crisis_lowers_quality_for_its_duration_only() -> None:
 def test_strategy_change_switches_company_deals_but_not_own_deals() -> None:
     model = InfluenceModel(rng=3, **{**SMALL, "influencers_per_company": 0},
                            candidates_per_company=0, influencers=[
-        {"company": 0, "audience_share": 0.1},
-        {"company": 0, "audience_share": 0.05, "deal": "billboard"},
-        {"company": 1, "audience_share": 0.1},
+        {"company": 0, "followers": 500_000},
+        {"company": 0, "followers": 250_000, "deal": "billboard"},
+        {"company": 1, "followers": 500_000},
     ], events=[{"week": 4, "kind": "change", "company": 1, "strategy": "billboard"},
                {"week": 4, "kind": "change", "company": 0, "strategy": "engaged",
                 "structure": "transversal"}])

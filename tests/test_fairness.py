@@ -33,7 +33,7 @@ def test_default_world_spends_within_two_percent(default_year) -> None:
 
 def test_default_world_gives_both_the_same_product_price_and_audiences(default_year) -> None:
     for column in ("quality_start", "price", "responsibility", "unit_cost", "influencers",
-                   "audience_total", "audiences"):
+                   "followers_total", "audience_total", "audiences"):
         assert default_year[column].nunique() == 1, column
     assert default_year["audience_share"].iloc[0] == pytest.approx(
         default_year["audience_total"].iloc[0] / 2000)

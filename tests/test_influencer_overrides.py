@@ -16,10 +16,10 @@ SMALL = {"consumers": 300}
 
 
 def _roster(model: InfluenceModel) -> list[tuple]:
-    """Every influencer as (company, audience share, audience size, deal, settings)."""
+    """Every influencer as (company, audience share, audience size, deal, settings, followers)."""
     return [(inf.company.unique_id if hasattr(inf.company, "unique_id") else inf.company.name,
              inf.audience_share, inf.audience_size, inf.deal, inf.takes_company_deal,
-             tuple(sorted(inf.settings.items())), inf.status)
+             tuple(sorted(inf.settings.items())), inf.status, inf.followers)
             for inf in model.influencers]
 
 
@@ -55,7 +55,7 @@ def test_override_changes_only_that_influencer() -> None:
 
 def test_override_of_company_or_audience_moves_only_that_influencer() -> None:
     base = set_path(resolve(), "consumers", 300)
-    changed = set_path(base, "influencers[1].audience_share", 0.2)
+    changed = set_path(base, "influencers[1].followers", 1_000_000)
     ra, rb = _roster(_model(base)), _roster(_model(changed))
     assert [i for i, (x, y) in enumerate(zip(ra, rb, strict=True)) if x != y] == [1]
     assert rb[1][1] == 0.2 and rb[1][2] == 60
@@ -66,7 +66,7 @@ def test_entries_beyond_the_generated_ones_add_influencers() -> None:
     base = set_path(resolve(), "consumers", 300)
     generated = parameters.generated_roles(base)
     assert generated == 6
-    more = set_path(base, f"influencers[{generated}].audience_share", 0.1)
+    more = set_path(base, f"influencers[{generated}].followers", 500_000)
     assert len(_model(more).influencers) == len(_model(base).influencers) + 1
     with pytest.raises(ParameterError) as err:
         set_path(base, f"influencers[{generated + 1}].deal", "engaged")
@@ -81,8 +81,7 @@ def test_zero_generated_influencers_means_the_list_is_the_roster() -> None:
     model = _model(config)
     assert len(model.influencers) == 1
     assert model.influencers[0].company is model.companies[1]
-    assert model.influencers[0].audience_share == parameters.INFLUENCER_ROLE[
-        "audience_share"].default
+    assert model.influencers[0].followers == parameters.INFLUENCER_ROLE["followers"].default
 
 
 def test_cli_set_one_influencer_keeps_the_others(tmp_path: Path) -> None:
@@ -99,4 +98,4 @@ def test_cli_set_one_influencer_keeps_the_others(tmp_path: Path) -> None:
     assert first.stdout.splitlines()[1] == second.stdout.splitlines()[1]
     roles = json.loads((out_b / "run.json").read_text())["parameters"]["influencers"]
     assert len(roles) == 1 and roles[0]["churn_threshold"] == 0.3
-    assert "company" not in roles[0] and "audience_share" not in roles[0]
+    assert "company" not in roles[0] and "followers" not in roles[0]

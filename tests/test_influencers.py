@@ -13,52 +13,80 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulation import InfluenceModel
-from simulation.influencers import audience_shares, engagement_rate, recruit_audience
+from simulation.influencers import (
+    audience_share,
+    engagement_rate,
+    follower_counts,
+    recruit_audience,
+)
 from simulation.network import build_network
 
 
 # --------------------------------------------------------------- audiences
 @settings(max_examples=100, deadline=None)
 @given(count=st.integers(0, 200),
-       low=st.floats(0.0005, 1.0),
+       low=st.integers(1, 10**6),
        ratio=st.floats(1.0, 2000.0),
        tail=st.floats(0.1, 5.0),
        seed=st.integers(0, 2**32 - 1))
-def test_audience_shares_within_bounds_and_sorted(count, low, ratio, tail, seed) -> None:
-    high = min(1.0, low * ratio)
-    shares = audience_shares(count, low, high, tail, np.random.default_rng(seed))
-    assert shares.shape == (count,)
-    assert np.all(shares >= low * (1 - 1e-12))
-    assert np.all(shares <= high)
-    assert np.all(np.diff(shares) <= 0), "largest first"
+def test_follower_counts_within_bounds_whole_and_sorted(count, low, ratio, tail, seed) -> None:
+    high = int(low * ratio)
+    counts = follower_counts(count, low, high, tail, np.random.default_rng(seed))
+    assert counts.shape == (count,)
+    assert np.all(counts >= low) and np.all(counts <= high)
+    assert np.all(counts == np.rint(counts)), "people are counted whole"
+    assert np.all(np.diff(counts) <= 0), "largest first"
 
 
-def test_audience_shares_are_heavy_tailed() -> None:
-    """Many nano influencers, few macro ones: the median sits near the low end."""
-    shares = audience_shares(10_000, 0.001, 0.2, 1.2, np.random.default_rng(0))
-    assert np.median(shares) < 0.003
-    assert (shares > 0.05).mean() < 0.01
-    assert shares.max() > 0.1
+def test_follower_counts_are_heavy_tailed() -> None:
+    """Many small influencers, few large ones: the median sits near the low end."""
+    counts = follower_counts(10_000, 1_000, 200_000, 1.2, np.random.default_rng(0))
+    assert np.median(counts) < 3_000
+    assert (counts > 50_000).mean() < 0.01
+    assert counts.max() > 100_000
+
+
+@settings(max_examples=100, deadline=None)
+@given(followers=st.integers(1, 10**9), in_market=st.floats(0.001, 1.0),
+       market=st.integers(100, 10**10))
+def test_audience_share_is_followers_in_the_market_over_its_size(followers, in_market,
+                                                                  market) -> None:
+    share = audience_share(followers, in_market, market)
+    assert 0.0 < share <= 1.0
+    assert share == pytest.approx(min(1.0, followers * in_market / market))
 
 
 # -------------------------------------------------------------- engagement
 @settings(max_examples=100, deadline=None)
-@given(a=st.floats(0.0005, 1.0), b=st.floats(0.0005, 1.0),
-       ref=st.floats(0.0, 1.0), ref_share=st.floats(0.0001, 1.0),
+@given(a=st.integers(1, 10**9), b=st.integers(1, 10**9),
+       ref=st.floats(0.0, 1.0), ref_followers=st.integers(1, 10**9),
        exponent=st.floats(0.01, 1.0))
-def test_engagement_falls_with_audience_share(a, b, ref, ref_share, exponent) -> None:
+def test_engagement_falls_with_followers(a, b, ref, ref_followers, exponent) -> None:
     small, large = min(a, b), max(a, b)
-    assert engagement_rate(large, ref, ref_share, exponent) <= \
-        engagement_rate(small, ref, ref_share, exponent)
-    assert 0.0 <= engagement_rate(small, ref, ref_share, exponent) <= 1.0
+    assert engagement_rate(large, ref, ref_followers, exponent) <= \
+        engagement_rate(small, ref, ref_followers, exponent)
+    assert 0.0 <= engagement_rate(small, ref, ref_followers, exponent) <= 1.0
 
 
 def test_engagement_values() -> None:
-    assert engagement_rate(0.01, 0.15, 0.01, 0.3) == pytest.approx(0.15)
-    assert engagement_rate(0.1, 0.15, 0.01, 0.3) == pytest.approx(0.15 * 10 ** -0.3)
-    assert engagement_rate(0.1, 0.15, 0.01, 0.3) < 0.15
-    assert engagement_rate(0.5, 0.15, 0.01, 0.0) == pytest.approx(0.15)
-    assert engagement_rate(1e-4, 0.9, 0.1, 1.0) == 1.0, "a probability is capped at 1"
+    assert engagement_rate(50_000, 0.15, 50_000, 0.3) == pytest.approx(0.15)
+    assert engagement_rate(500_000, 0.15, 50_000, 0.3) == pytest.approx(0.15 * 10 ** -0.3)
+    assert engagement_rate(500_000, 0.15, 50_000, 0.3) < 0.15
+    assert engagement_rate(2_500_000, 0.15, 50_000, 0.0) == pytest.approx(0.15)
+    assert engagement_rate(10, 0.9, 100_000, 1.0) == 1.0, "a probability is capped at 1"
+
+
+def test_engagement_reads_the_real_count_not_the_modelled_sample() -> None:
+    """The same influencer engages the same share of followers at any number of consumers."""
+    rates = []
+    for consumers in (500, 20_000):
+        model = InfluenceModel(rng=2, consumers=consumers, network="random",
+                               influencers=[{"company": 0, "followers": 300_000}],
+                               influencers_per_company=0, candidates_per_company=0)
+        rates.append(model.influencers[0].engagement)
+        assert model.influencers[0].followers == 300_000
+    assert rates[0] == rates[1]
+
 
 
 # --------------------------------------------------------------- recruiting
@@ -213,8 +241,10 @@ def test_engagement_of_agents_follows_their_audience(model: InfluenceModel) -> N
     p = model.params
     for inf in model.influencers:
         assert inf.engagement == pytest.approx(engagement_rate(
-            inf.audience_share, p["engagement_ref"], p["engagement_ref_share"],
+            inf.followers, p["engagement_ref"], p["engagement_ref_followers"],
             p["engagement_exponent"]))
+        assert inf.audience_share == pytest.approx(audience_share(
+            inf.followers, p["followers_in_market"], p["market_size"]))
         span = model.population.audience(inf.row)
         assert span.stop - span.start == max(1, round(inf.audience_share * p["consumers"]))
 
@@ -225,7 +255,7 @@ def test_audience_reports_count_as_shares_of_the_audience() -> None:
     costs = []
     for consumers in (400, 40_000):
         model = InfluenceModel(rng=1, consumers=consumers, network="random",
-                               influencers=[{"company": 0, "audience_share": 0.05}],
+                               influencers=[{"company": 0, "followers": 250_000}],
                                influencers_per_company=0, candidates_per_company=0)
         inf = model.influencers[0]
         inf.review(inf.audience_size // 10, 0)

@@ -221,11 +221,21 @@ def test_company_entries_merge_over_default_company_at_same_index() -> None:
 
 
 # ------------------------------------------------------- cross-parameter checks
-def test_audience_min_share_above_max_is_refused() -> None:
-    err = _error({"audience_min_share": 0.3, "audience_max_share": 0.2})
-    assert err.path == "audience_min_share"
-    assert "audience_max_share" in str(err) and "0.2" in str(err)
-    assert resolve({"audience_min_share": 0.2, "audience_max_share": 0.2})
+def test_followers_min_above_max_is_refused() -> None:
+    err = _error({"followers_min": 300_000, "followers_max": 200_000})
+    assert err.path == "followers_min"
+    assert "followers_max" in str(err) and "200,000" in str(err)
+    assert resolve({"followers_min": 200_000, "followers_max": 200_000})
+
+
+@pytest.mark.parametrize(("config", "successor"), [
+    ({"audience_min_share": 0.01}, "followers_min"),
+    ({"engagement_ref_share": 0.01}, "engagement_ref_followers"),
+    ({"influencers": [{"audience_share": 0.05}]}, "followers"),
+])
+def test_a_retired_parameter_names_what_replaced_it(config, successor) -> None:
+    err = _error(config)
+    assert f"was replaced by {successor}" in str(err)
 
 
 def test_complete_network_too_large_is_refused() -> None:
@@ -263,11 +273,11 @@ def test_set_path_influencer_defaults() -> None:
 
 
 def test_set_path_influencer_role_appends_then_edits() -> None:
-    new = set_path(resolve(), "influencers[0].audience_share", 0.05)
+    new = set_path(resolve(), "influencers[0].followers", 250_000)
     new = set_path(new, "influencers[0].company", 1)
     resolved = resolve(new)
     assert len(resolved["influencers"]) == 1
-    assert resolved["influencers"][0]["audience_share"] == 0.05
+    assert resolved["influencers"][0]["followers"] == 250_000
     assert resolved["influencers"][0]["company"] == 1
 
 
@@ -344,7 +354,7 @@ def test_a_parameter_error_survives_pickling() -> None:
 @pytest.mark.parametrize(("path", "name"), [
     ("consumers", "consumers"), ("companies[1].budget", "budget"),
     ("companies.0.strategy", "strategy"), ("influencer.churn_threshold", "churn_threshold"),
-    ("influencers[3].audience_share", "audience_share"), ("influencers[0].deal", "deal"),
+    ("influencers[3].followers", "followers"), ("influencers[0].deal", "deal"),
 ])
 def test_declared_finds_the_parameter_behind_a_path(path: str, name: str) -> None:
     from simulation.parameters import declared

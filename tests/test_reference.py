@@ -269,7 +269,7 @@ def test_model_weeks_match_reference(seed: int, network: str) -> None:
     scandal at the engaged company in week 10.
     """
     model = InfluenceModel(rng=seed, consumers=300, network=network,
-                           audience_min_share=0.05, audience_max_share=0.3,
+                           followers_min=250_000, followers_max=1_500_000,
                            companies=[{}, {"crisis_week": 10}])
     pop = model.population
     kernel_week, kernel_news = pop.week, pop.crisis_news

@@ -103,7 +103,7 @@ def test_extends_merges_as_documented(tmp_path: Path) -> None:
         name = "B"
         [[influencers]]
         company = 0
-        audience_share = 0.1
+        followers = 500000
         [[events]]
         week = 10
         kind = "crisis"
@@ -150,7 +150,7 @@ def test_extends_merges_as_documented(tmp_path: Path) -> None:
         title = "Grand"
         [[influencers]]
         company = 2
-        audience_share = 0.02
+        followers = 100000
         """))
     assert grandchild.config["companies"][2]["name"] == "C"
     assert [r["company"] for r in grandchild.config["influencers"]] == [2], "roles replaced"

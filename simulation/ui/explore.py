@@ -267,7 +267,7 @@ FAIRNESS_ROWS = (
     ("strategy", "fair_strategy", "choice"), ("structure", "fair_structure", "choice"),
     ("spend_total", "fair_spend", ",.0f"), ("unspent_total", "fair_unspent", ",.0f"),
     ("posts", "fair_posts", ",.0f"), ("influencers", "fair_influencers", ""),
-    ("audience_total", "fair_audience", ","), ("audiences", "fair_audiences", "text"),
+    ("followers_total", "fair_audience", ","), ("audiences", "fair_audiences", "text"),
     ("price", "fair_price", ".2f"), ("responsibility", "fair_responsibility", ".2f"),
     ("unit_cost", "fair_unit_cost", ".2f"), ("quality_start", "fair_quality_start", ".3f"),
     ("quality_final", "fair_quality_final", ".3f"),
