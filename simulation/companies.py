@@ -458,7 +458,7 @@ class Company(mesa.Agent):
             still = []
             for inf in open_:
                 price = post_price(inf.audience_share, n, inf.deal, s,
-                                   self.model.params["market_size"])
+                                   self.model.params["market_size"], inf.fee)
                 room = (s["max_posts"] - inf.posts) * price
                 pay = min(each, room)
                 inf.posts += pay / price

@@ -94,7 +94,7 @@ def salience(deal: str, settings: dict[str, Any], floor: float) -> float:
 
 
 def post_price(audience_share: float, consumers: int, deal: str,
-               settings: dict[str, Any], market_size: int) -> float:
+               settings: dict[str, Any], market_size: int, fee: float = 0.0) -> float:
     """What one post costs the company: the market rate plus the deal's retainer.
 
     The market rate grows with the audience: ``post_fee`` per 1,000 followers
@@ -102,8 +102,10 @@ def post_price(audience_share: float, consumers: int, deal: str,
     per 1,000 people in the market and paid in the modelled world's units
     (``consumers / market_size`` of it), so that money and audiences keep their
     proportion at any number of modelled consumers. Involvement is paid on top,
-    as a share ``involvement_premium`` of the rate.
+    as a share ``involvement_premium`` of the rate. An influencer with an own
+    ``fee`` (money per post for the whole market) is paid that instead of the
+    market rate.
     """
-    in_market = audience_share * market_size
-    rate = settings["post_fee"] * in_market / 1000.0 * consumers / market_size
+    whole_market = fee if fee > 0 else settings["post_fee"] * audience_share * market_size / 1000.0
+    rate = whole_market * consumers / market_size
     return rate * (1.0 + settings["involvement_premium"] * terms(deal).involvement)

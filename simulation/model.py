@@ -114,8 +114,9 @@ class InfluenceModel(mesa.Model):
             size = max(1, int(round(share * n)))
             audiences.append(recruit_audience(self.friends, size, p["follower_locality"],
                                               self.rng))
-            er = engagement_rate(followers, p["engagement_ref"], p["engagement_ref_followers"],
-                                 p["engagement_exponent"])
+            er = role.get("engagement") or engagement_rate(
+                followers, p["engagement_ref"], p["engagement_ref_followers"],
+                p["engagement_exponent"])
             settings = {k: role[k] for k in p["influencer"]}
             deal = role.get("deal", "company")
             candidate = role.get("candidate", False)
@@ -123,6 +124,7 @@ class InfluenceModel(mesa.Model):
             inf = Influencer(self, row, company, share, er, settings, deal=offered,
                              candidate=candidate, followers=followers)
             inf.audience_size = audiences[-1].size
+            inf.fee = float(role.get("fee", 0.0))
             inf.takes_company_deal = deal == "company"
             (company.candidates if candidate else company.influencers).append(inf)
             self.influencers.append(inf)

@@ -609,6 +609,17 @@ INFLUENCER_ROLE_PARAMS: tuple[Param, ...] = (
            "(followers_in_market) are the audience.",
        source="scenario input: a listed influencer's own count; the default lies inside the "
               "generated range (followers_min to followers_max)"),
+    _p("fee", 0.0, "float", 0.0, 1e9, "money per post",
+       doc="What one post of this influencer costs before a deal's retainer, in money for the "
+           "whole market (the budget's money times market_size / 1,000); 0 takes the market "
+           "rate (post_fee per 1,000 followers in the market).",
+       source="scenario input: an influencer's own rate card (a strategist's roster); 0 by "
+              "default: every generated influencer is paid the market rate"),
+    _p("engagement", 0.0, "float", 0.0, 1.0, "probability per post",
+       doc="Chance that a follower attends to one post of this influencer; 0 reads it from "
+           "the follower count (engagement_ref, engagement_exponent).",
+       source="scenario input: a measured rate for a known influencer; 0 by default: the "
+              "engagement curve"),
     _p("deal", "company", "choice", choices=("company", "billboard", "engaged"),
        doc="Deal type of this influencer; 'company' takes the deal the company's strategy "
            "offers.",

@@ -304,6 +304,13 @@ FRENCH: dict[str, dict[str, tuple[str, str]]] = {
         "followers": ("Abonnés",
                       "Abonnés sur la plateforme (remplace le nombre créé) ; ceux du marché "
                       "forment l'audience."),
+        "fee": ("Tarif propre",
+                "Prix d'une publication de cet influenceur avant la provision du contrat, pour "
+                "tout le marché ; 0 prend le tarif de marché (tarif pour 1 000 abonnés dans le "
+                "marché)."),
+        "engagement": ("Engagement propre",
+                       "Chance qu'un abonné prête attention à une publication de cet "
+                       "influenceur ; 0 la lit dans le nombre d'abonnés (courbe d'engagement)."),
         "deal": ("Contrat",
                  "Type de contrat de cet influenceur ; « celui de l'entreprise » prend le "
                  "contrat que propose la stratégie de l'entreprise."),
@@ -343,6 +350,7 @@ UNITS: dict[str, str] = {
     "ideas per week": "idées par semaine",
     "influencers": "influenceurs",
     "money per fact per 1,000 consumers": "argent par fait pour 1 000 consommateurs",
+    "money per post": "argent par publication",
     "money per post per 1,000 followers in the market":
         "argent par publication pour 1 000 abonnés dans le marché",
     "followers": "abonnés",

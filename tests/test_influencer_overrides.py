@@ -99,3 +99,30 @@ def test_cli_set_one_influencer_keeps_the_others(tmp_path: Path) -> None:
     roles = json.loads((out_b / "run.json").read_text())["parameters"]["influencers"]
     assert len(roles) == 1 and roles[0]["churn_threshold"] == 0.3
     assert "company" not in roles[0] and "followers" not in roles[0]
+
+
+def test_an_own_fee_replaces_the_market_rate_for_that_influencer_only() -> None:
+    """A rate card in money per post for the whole market, paid in the world's units."""
+    config = set_path(resolve(), "consumers", 400)
+    config = set_path(config, "influencers[0].fee", 500.0)
+    model = _model(config)
+    own, other = model.influencers[0], model.influencers[2]
+    assert own.fee == 500.0 and other.fee == 0.0
+    from simulation.deals import post_price
+    s = own.company.settings
+    price = post_price(own.audience_share, 400, own.deal, s, config["market_size"], own.fee)
+    base = 500.0 * 400 / config["market_size"]
+    premium = 1 + s["involvement_premium"] * own.terms.involvement
+    assert price == pytest.approx(base * premium)
+    market = post_price(other.audience_share, 400, other.deal, s, config["market_size"])
+    assert post_price(other.audience_share, 400, other.deal, s, config["market_size"],
+                      other.fee) == market
+
+
+def test_an_own_engagement_replaces_the_curve_for_that_influencer_only() -> None:
+    base = set_path(resolve(), "consumers", 300)
+    changed = set_path(base, "influencers[1].engagement", 0.42)
+    a, b = _model(base), _model(changed)
+    assert b.influencers[1].engagement == 0.42
+    assert [i.engagement for i in a.influencers if i.row != 1] == \
+        [i.engagement for i in b.influencers if i.row != 1]
