@@ -474,6 +474,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "sensitivity": "experiments.sensitivity:sensitivity",
     "calibrate": "experiments.calibration:calibrate",
     "check": "simulation.facts:check",
+    "plan": "experiments.plan.cli:plan",
 }
 
 #: Commands added to a lazily imported group when it is first used, from their own
