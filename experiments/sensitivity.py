@@ -23,7 +23,7 @@ new parameter enters the study by itself:
 * **Which ranges.** The range the hypothesis study sweeps
   (``experiments/hypotheses.toml``; the union where several experiments sweep
   it), else the default +/- 50 % clipped to the declared bounds (for a default
-  of 0: the lowest tenth of the declared range); integers are rounded inward.
+  of 0: a tenth of the declared range centred on it); integers are rounded inward.
 * **Outputs**, final week, mean over the replicates of each design point: the
   trust gap (second company's mean brand trust minus the first's; at the
   defaults Engaged Co minus Billboard Co, so a positive sign favours the
@@ -67,7 +67,7 @@ SIZE_UNITS = ("consumers", "ties", "influencers", "people")
 #: The band around a default where the hypothesis study gives no range: +/- this share.
 BAND = 0.5
 
-#: For a default of 0: the lowest share of the declared range.
+#: For a default of 0: the share of the declared range, centred on it.
 ZERO_BAND = 0.1
 
 #: Smallest effect of interest (stated before running): Morris mu*, trust units.
@@ -153,13 +153,16 @@ def study_ranges(path: str | os.PathLike[str] = STUDY_SPEC) -> dict[int, tuple[f
 
 
 def band(param: parameters.Param) -> tuple[float, float]:
-    """The default +/- BAND clipped to the declared bounds (0: the lowest ZERO_BAND of them)."""
+    """The default +/- BAND clipped to the declared bounds.
+
+    A default of 0 gets a band of ZERO_BAND of the declared range centred on it.
+    """
     low = -math.inf if param.low is None else float(param.low)
     high = math.inf if param.high is None else float(param.high)
     d = float(param.default)
     if d == 0:
-        lo, hi = max(low, 0.0), (low + ZERO_BAND * (high - low)) if math.isfinite(
-            high - low) else 1.0
+        half = ZERO_BAND / 2 * (high - low) if math.isfinite(high - low) else 0.5
+        lo, hi = -half, half
     else:
         lo, hi = sorted((d * (1 - BAND), d * (1 + BAND)))
     return max(lo, low), min(hi, high)
@@ -931,8 +934,8 @@ def write_report(out: Path, report_path: Path) -> list[Path]:
         "declaration at run time, so a new or renamed parameter is screened by itself.",
         f"- **Ranges:** the range `experiments/hypotheses.toml` sweeps the parameter over "
         f"(the union where several experiments sweep it), else the default +/- "
-        f"{BAND:.0%} clipped to the declared bounds (for a default of 0, the lowest "
-        f"{ZERO_BAND:.0%} of the declared range); integers rounded inward.",
+        f"{BAND:.0%} clipped to the declared bounds (for a default of 0, a band of "
+        f"{ZERO_BAND:.0%} of the declared range centred on it); integers rounded inward.",
         "- **Seed noise:** every design point runs under its own seeds (derived from its "
         "configuration), so a parameter that does nothing still shows elementary effects: "
         "the difference of two independent means over the step. Their expected mu* is the "
