@@ -1109,8 +1109,10 @@ def write_report(out: Path, report_path: Path) -> list[Path]:
               "their specs beside them): resumable after an interruption, on a local pool "
               "(`--workers`) or Dask (`--scheduler`, `--dask-local`). Indices: "
               "`DIR/morris.csv`, `DIR/sobol.csv`. The test suite runs a reduced version of the "
-              "same pipeline (tests/test_sensitivity.py: a 60-consumer world, a few parameters, "
-              "three trajectories, N = 8), not this study.", ""]
+              "same pipeline (tests/test_sensitivity.py: 200 consumers for 30 weeks, three "
+              "parameters, six Morris trajectories, Sobol N = 8), not this study; `make "
+              "sensitivity` reruns the study itself, resuming what `results/sensitivity` holds.",
+              ""]
     written.insert(0, atomic_write_bytes(report_path, "\n".join(lines).encode("utf-8")))
     return written
 
