@@ -22,6 +22,8 @@ of replicates and weeks, what to keep of each run and a root seed::
     path = "companies[1].transparency"
     values = [0.2, 0.5, 0.8]        # or range = [0.0, 1.0] (with steps = 5 in a grid)
 
+    # posterior = "fit/posterior.csv"  # draw fitted parameters per replicate (influence calibrate)
+
     [outputs]
     every = 4                       # keep the time series every 4 weeks (0: only the end)
     end = true                      # add run-level summaries to the final week's rows
@@ -74,7 +76,8 @@ SUMMARY_METRICS = ("billboard_share", "cum_impressions", "cum_likes", "cum_sales
                    "crisis_depth", "weeks_to_recover")
 
 TOP_KEYS = ("title", "description", "scenario", "seed", "replicates", "weeks", "set", "design",
-            "parameters", "outputs", "analysis", "experiments", "hypotheses", "max_runs")
+            "parameters", "outputs", "analysis", "experiments", "hypotheses", "max_runs",
+            "posterior")
 EXPERIMENT_KEYS = ("name", "description", "scenario", "replicates", "weeks", "set", "design",
                    "parameters", "outputs")
 PARAMETER_KEYS = ("path", "paths", "name", "values", "range", "steps")
@@ -186,6 +189,7 @@ class Spec:
     hypotheses: tuple[dict[str, Any], ...]
     analysis_outputs: tuple[str, ...]
     max_runs: int = limits.CONFIRM_RUNS
+    posterior: Any = field(default=None, repr=False)
 
     def planned_runs(self) -> int:
         """How many runs :meth:`runs` gives, counted without building them."""
@@ -224,9 +228,12 @@ class Spec:
 
         out: list[Run] = []
         for experiment in self.experiments:
+            fixed = self.fixed_paths(experiment) if self.posterior is not None else ()
             for index, (sample, values) in enumerate(points(experiment, self.seed)):
-                config = configure(experiment, values)
+                point = configure(experiment, values)
                 for replicate in range(experiment.replicates):
+                    config = point if self.posterior is None else \
+                        self.posterior.apply(point, self.seed, replicate, skip=fixed)
                     out.append(Run(
                         run_id=f"{experiment.name}__p{index:05d}__r{replicate:03d}",
                         experiment=experiment.name, point=index, sample=sample,
@@ -234,6 +241,18 @@ class Spec:
                         seed=derive_seed(self.seed, config, replicate), weeks=experiment.weeks,
                         every=experiment.every, end=experiment.end, metrics=experiment.metrics))
         return out
+
+    def fixed_paths(self, experiment: Experiment) -> list[str]:
+        """Paths a posterior draw leaves alone: the experiment's [set] and varied parameters.
+
+        With ``posterior = "FILE"``, replicate ``r`` of every point takes the
+        parameters drawn for ``(seed, r)``, except these, which the spec sets itself.
+        """
+        tables = self.raw.get("experiments")
+        own = next((t for t in tables if t.get("name", "main") == experiment.name), {}) \
+            if isinstance(tables, list) else {}
+        fixed = [*self.raw.get("set", {}), *own.get("set", {})]
+        return fixed + [path for p in experiment.parameters for path in p.paths]
 
     def digest(self) -> str:
         """SHA-256 of what the sweep computes: every run's id, configuration, seed and outputs.
@@ -328,14 +347,39 @@ def parse(raw: Mapping[str, Any], source: Path) -> Spec:
                                   label, SpecError)
     max_runs = _integer(raw.get("max_runs", limits.CONFIRM_RUNS), "max_runs", label, 1,
                         limits.MAX_SPEC_RUNS)
+    posterior = _posterior(raw, source, label, experiments, seed)
     spec = Spec(title=title, source=source, raw=dict(raw), seed=seed,
                 experiments=tuple(experiments), hypotheses=hypotheses,
-                analysis_outputs=tuple(outputs), max_runs=max_runs)
+                analysis_outputs=tuple(outputs), max_runs=max_runs, posterior=posterior)
     planned = spec.planned_runs()
     if planned > limits.MAX_SPEC_RUNS:
         raise SpecError(label, "experiments", f"{planned:,} runs in all",
                         f"at most {limits.MAX_SPEC_RUNS:,} runs in one spec")
     return spec
+
+
+def _posterior(raw: Mapping[str, Any], source: Path, label: str,
+               experiments: Sequence[Experiment], seed: int) -> Any:
+    """The ``posterior = "FILE"`` of a spec (relative to it), checked against every world."""
+    if "posterior" not in raw:
+        return None
+    ref = raw["posterior"]
+    _string(ref, "posterior", label)
+    from simulation import posterior as posteriors
+
+    path = Path(ref) if os.path.isabs(ref) else source.parent / ref
+    try:
+        fitted = posteriors.load(path, label=display_path(path))
+    except InputFileError as error:
+        raise SpecError(label, "posterior", ref, f"a posterior file ({error})") from None
+    for experiment in experiments:
+        try:
+            fitted.apply(experiment.base, seed, 0)
+        except InputFileError as error:
+            raise SpecError(label, "posterior", ref,
+                            f"a posterior whose parameters {experiment.name} has "
+                            f"({error})") from None
+    return fitted
 
 
 def _experiment(merged: dict[str, Any], where: str, own: Mapping[str, Any], label: str,

@@ -110,11 +110,15 @@ class CompareResult:
 # Python API
 # --------------------------------------------------------------------------
 def plan(scenarios: Sequence[tuple[str, Mapping[str, Any]]], *, replicates: int, steps: int,
-         seed: int) -> list[Job]:
+         seed: int, posterior: Any = None) -> list[Job]:
     """The jobs of a comparison, scenario by scenario, replicate by replicate.
 
     Each configuration is resolved first (defaults filled in, values checked),
-    so the seeds depend on what is run, not on how it was spelled.
+    so the seeds depend on what is run, not on how it was spelled. With a
+    ``posterior`` (:class:`simulation.posterior.Posterior`), replicate ``r``
+    of every scenario takes the parameters drawn for ``(seed, r)`` on top of
+    its configuration before its seed is derived: the scenarios are compared
+    under the same draws, and the fit's uncertainty enters the intervals.
 
     Raises:
         ValueError: for no scenarios, an empty or repeated label, or counts
@@ -138,8 +142,9 @@ def plan(scenarios: Sequence[tuple[str, Mapping[str, Any]]], *, replicates: int,
     jobs = []
     for label, config in scenarios:
         resolved = parameters.resolve(config)
-        jobs += [Job(label, resolved, r, derive_seed(seed, resolved, r), steps)
-                 for r in range(replicates)]
+        for r in range(replicates):
+            own = resolved if posterior is None else posterior.apply(resolved, seed, r)
+            jobs.append(Job(label, own, r, derive_seed(seed, own, r), steps))
     return jobs
 
 
@@ -327,7 +332,8 @@ def _csv(frame: pd.DataFrame) -> bytes:
 
 
 def compare_record(result: CompareResult, *, seed: int, checkpoints: Sequence[int],
-                   sources: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+                   sources: Sequence[Mapping[str, Any]],
+                   posterior: Sequence[str] = ()) -> dict[str, Any]:
     """What was compared, to know it and run it again (``compare.json``).
 
     It holds no timestamp and no worker count, on purpose: neither changes
@@ -340,8 +346,10 @@ def compare_record(result: CompareResult, *, seed: int, checkpoints: Sequence[in
         checkpoints: Weeks of the printed table.
         sources: Per scenario, in order: ``name``, ``ref`` (as given),
             ``source`` (file path or None), ``title``.
+        posterior: Paths drawn from a posterior file: each run records its values.
     """
     from .output import jsonable, versions
+    from .posterior import value_at
 
     jobs = result.jobs
     by_label: dict[str, Job] = {}
@@ -360,7 +368,9 @@ def compare_record(result: CompareResult, *, seed: int, checkpoints: Sequence[in
             "checkpoints": list(checkpoints),
         },
         "scenarios": scenarios,
-        "runs": [{"scenario": j.label, "replicate": j.replicate, "seed": j.seed} for j in jobs],
+        "runs": [{"scenario": j.label, "replicate": j.replicate, "seed": j.seed,
+                  **({"drawn": {p: value_at(j.config, p) for p in posterior}}
+                     if posterior else {})} for j in jobs],
         "files": list(COMPARE_FILES),
         "versions": versions(),
     })
@@ -414,10 +424,13 @@ def _parse_checkpoints(text: str | None, steps: int) -> tuple[int, ...]:
 @click.option("--checkpoints", default=None, metavar="WEEKS",
               help="Weeks of the printed table, e.g. 12,52,156.  [default: those of 12,52,156 "
                    "within the run, and its last week]")
+@click.option("--posterior", type=click.Path(path_type=Path), default=None, metavar="FILE",
+              help="Draw fitted parameters per replicate from a posterior (posterior.csv of "
+                   "`influence calibrate`): replicate r of every scenario gets the same draw.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no notes on stderr.")
 def compare(refs: tuple[str, ...], replicates: int, steps: int | None, seed: int,
                     out: Path | None, workers: int, checkpoints: str | None,
-                    quiet: bool) -> None:
+                    posterior: Path | None, quiet: bool) -> None:
     """Compare scenarios over replicates: mean and 95 % confidence interval.
 
     Each NAME is a shipped scenario (see `influence scenarios list`) or the
@@ -437,10 +450,15 @@ def compare(refs: tuple[str, ...], replicates: int, steps: int | None, seed: int
     weeks = _parse_checkpoints(checkpoints, steps)
     if out is not None:
         check_out_dir(out)
+    fitted = None
     try:
+        if posterior is not None:
+            from .posterior import load as load_posterior
+
+            fitted = load_posterior(posterior)
         jobs = plan([(s.name, s.config) for s in loaded], replicates=replicates, steps=steps,
-                    seed=seed)
-    except ParameterError as error:
+                    seed=seed, posterior=fitted)
+    except (ParameterError, parameters.InputFileError) as error:
         raise _fail(str(error)) from None
     biggest = max((s.config for s in loaded), key=needed_memory)
     check_memory(biggest, copies=min(workers, len(jobs)))
@@ -455,12 +473,18 @@ def compare(refs: tuple[str, ...], replicates: int, steps: int | None, seed: int
     plural = "scenario" if len(loaded) == 1 else "scenarios"
     click.echo(f"{len(loaded)} {plural} x {replicates} replicates, {steps} weeks, seed {seed}; "
                "mean [95% confidence interval]")
+    if fitted is not None:
+        click.echo(f"each replicate draws {', '.join(fitted.paths)} from {posterior} "
+                   f"({len(fitted.weights)} particles); replicate r of every scenario the same")
     click.echo()
     click.echo(checkpoint_table(result.stats, weeks))
 
     if out is not None:
         sources = [{"name": s.name, "ref": ref, "source": str(s.source) if s.source else None,
                     "title": s.title} for s, ref in zip(loaded, refs, strict=True)]
-        record = compare_record(result, seed=seed, checkpoints=weeks, sources=sources)
+        record = compare_record(result, seed=seed, checkpoints=weeks, sources=sources,
+                                posterior=fitted.paths if fitted is not None else ())
+        if fitted is not None:
+            record["arguments"]["posterior"] = str(posterior)
         title = f"{replicates} replicates per scenario, seed {seed}"
         write_outputs(out, render_files(result, record, title), quiet=quiet)
