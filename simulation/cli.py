@@ -557,10 +557,14 @@ def load_scenario(ref: str | None) -> Any:
 @click.option("--out", type=click.Path(path_type=Path, file_okay=True, dir_okay=True),
               default=None, help="Folder for timeseries.csv, run.json, trust.png and "
                                  "fairness.csv.")
+@click.option("--posterior", type=click.Path(path_type=Path), default=None, metavar="FILE",
+              help="Draw fitted parameters from a posterior (posterior.csv of `influence "
+                   "calibrate`), the draw fixed by --seed; --set still wins.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no notes on stderr.")
 @click.pass_context
 def run(ctx: click.Context, scenario: str | None, steps: int | None, seed: int,
-        sets: list[tuple[str, str]], out: Path | None, quiet: bool) -> None:
+        sets: list[tuple[str, str]], out: Path | None, posterior: Path | None,
+        quiet: bool) -> None:
     """Run a scenario (by default the default world) and print a summary per company.
 
     NAME is a shipped scenario (see `influence scenarios list`), FILE a
@@ -570,9 +574,18 @@ def run(ctx: click.Context, scenario: str | None, steps: int | None, seed: int,
     """
     chosen = load_scenario(scenario)
     steps = chosen.weeks if steps is None else steps
+    drawn = ""
     try:
-        config = build_config(sets, base=chosen.config)
-    except ParameterError as error:
+        base = chosen.config
+        if posterior is not None:
+            from . import posterior as posteriors
+
+            fitted = posteriors.load(posterior)
+            base = fitted.apply(base, seed, 0, skip=[path for path, _ in sets])
+            drawn = ", ".join(f"{path} = {value:.4g}" for path, value in
+                              fitted.drawn(seed, 0, skip=[path for path, _ in sets]).items())
+        config = build_config(sets, base=base)
+    except (ParameterError, parameters.InputFileError) as error:
         raise _fail(str(error)) from None
     if out is not None:
         check_out_dir(out)
@@ -605,6 +618,8 @@ def run(ctx: click.Context, scenario: str | None, steps: int | None, seed: int,
     click.echo(f"{config['consumers']:,} consumers, {companies} companies, "
                f"{recruited} influencers recruited ({pool} candidates left), {steps} weeks, "
                f"seed {seed}")
+    if drawn:
+        click.echo(f"parameters drawn from {posterior}: {drawn}")
     click.echo(format_summary(table))
     click.echo()
     scale = config["market_size"] / config["consumers"]
