@@ -125,6 +125,7 @@ class WeekOutcome:
     sales: np.ndarray        # (companies,)
     attributed: np.ndarray   # (influencers,) sales whose buyer last heard this influencer
     recognised: int          # paid messages recognised as such
+    recognised_by: np.ndarray | None = None  # (influencers,) the same, per influencer
 
 
 class ConsumerPopulation:
@@ -217,12 +218,12 @@ class ConsumerPopulation:
         complaints = np.zeros(n_inf, dtype=np.int64)
         praises = np.zeros(n_inf, dtype=np.int64)
         attributed = np.zeros(n_inf, dtype=np.int64)
-        recognised_total = 0
+        recognised_by = np.zeros(n_inf, dtype=np.int64)
         for post in sorted(posts, key=lambda x: x.influencer):
             seen, liked, recognised = self._exposure(post, draws, p)
             impressions[post.influencer] = seen
             likes[post.influencer] = liked
-            recognised_total += recognised
+            recognised_by[post.influencer] = recognised
         buyers = self._purchase(market, draws, p)
         fresh = self._experience(buyers, market, draws, p, complaints, praises, attributed)
         if market.scrutinised is not None:
@@ -232,7 +233,7 @@ class ConsumerPopulation:
         self._forget_and_mature(p)
         sales = np.array([(buyers == c).sum() for c in range(n_comp)], dtype=np.int64)
         return WeekOutcome(impressions, likes, complaints, praises, sales, attributed,
-                           recognised_total)
+                           int(recognised_by.sum()), recognised_by)
 
     def _exposure(self, post: Post, draws: WeekDraws, p: dict) -> tuple[int, int, int]:
         """Step 1: followers attend to the posts and weigh them.

@@ -127,6 +127,7 @@ class Influencer(mesa.Agent):
         self.speaks_first = False
         self.impressions = 0
         self.likes = 0
+        self.recognised = 0  # this week's attending followers who recognised a paid post
         self.complaints = 0
         self.praises = 0
 

@@ -163,6 +163,7 @@ class InfluenceModel(mesa.Model):
         for inf in self.influencers:
             inf.impressions = int(outcome.impressions[inf.row])
             inf.likes = int(outcome.likes[inf.row])
+            inf.recognised = int(outcome.recognised_by[inf.row])
             inf.review(int(outcome.complaints[inf.row]), int(outcome.praises[inf.row]))
         for company in self.companies:
             company.settle(int(outcome.sales[company.index]), outcome.attributed)
