@@ -15,9 +15,9 @@ The mapping, in absolute units (docs/plan.md says the same in words):
   ``engagement`` is the chance a follower attends to a post, and an attending
   follower likes it with chance ``like_rate`` x credibility, credibility
   starting at 0.5 for everyone. So ``engagement = engagement_pct / 100 /
-  (like_rate x 0.5)`` (4 x the observed rate at the defaults), which gives
-  the roster's observed rate in the model's first week (measured:
-  tests/test_plan_roster.py).
+  (like_rate x 0.5)``, which gives the roster's observed rate in the model's
+  first week (measured: tests/test_plan_roster.py); a rate above
+  ``like_rate x 0.5`` is held at attention 1, with a note.
 * **deals**: an influencer who accepts one deal gets that deal; one who
   accepts both gets the deal the company's strategy offers: fixed at the start
   when shareholders never act (``pressure = 0``), so that its relationship fee
@@ -91,14 +91,14 @@ TABLE_COLUMNS = {
     "audience_share": "share of the market among the influencer's followers",
     "modelled_followers": "followers among the modelled consumers",
     "attention": "the model's engagement: chance a follower attends to one post",
-    "attention_from": "roster (converted engagement_pct) or curve (the model's engagement "
-                      "curve)",
+    "attention_from": "roster (converted engagement_pct), capped (converted, held at 1) "
+                      "or curve (the model's engagement curve)",
     "fee_relationship_used": "whether fee_relationship prices this influencer's engaged posts",
 }
 
 
 def engagement_factor(config: Mapping[str, Any] | None = None) -> float:
-    """Attention per observed like: 1 / (like_rate x starting credibility); 4 at the defaults."""
+    """Attention per observed like: 1 / (like_rate x starting credibility), at the defaults."""
     like_rate = (config or parameters.defaults())["like_rate"]
     return 1.0 / (like_rate * START_CREDIBILITY) if like_rate > 0 else float("inf")
 
@@ -205,14 +205,16 @@ def build(company: Company, roster: Sequence[RosterRow], *, label: str = "roster
                                 "deal": deal}
         if r.engagement_pct is not None:
             attention = r.engagement_pct / 100.0 * factor
-            if attention > 1.0:
-                raise PlanError(label, f"row {r.row}, column engagement_pct",
-                                _plain(r.engagement_pct),
-                                f"a percentage in (0, {100.0 / factor:g}]: above it the model's "
-                                "attention (engagement_pct / 100 / (like_rate x 0.5)) would "
-                                "pass 1")
-            role["engagement"] = attention
             source = "roster"
+            if attention > 1.0:
+                notes.append(f"row {r.row} ({r.name}): engagement_pct {r.engagement_pct:g} is "
+                             f"above the most the model can show ({100.0 / factor:.3g} % = "
+                             "like_rate x 0.5 x 100, every follower attending every post): "
+                             "its attention is 1 and its modelled likes fall short of the "
+                             "roster's")
+                attention = 1.0
+                source = "capped"
+            role["engagement"] = attention
         else:
             attention = engagement_rate(r.followers, defaults["engagement_ref"],
                                         defaults["engagement_ref_followers"],

@@ -18,7 +18,7 @@ import click
 
 from simulation.cli import _empty_out_given, _fail
 
-from . import COMPANY_FILE, ROSTER_FILE, Plan, PlanError, load_plan
+from . import COMPANY_FILE, ROSTER_FILE, Plan, PlanError, engagement_factor, load_plan
 from .templates import COMPANY_TOML, ROSTER_CSV
 
 
@@ -123,6 +123,8 @@ def _report(result: Plan, quiet: bool) -> None:
                f"weekly budget {company['weekly_budget']:,.2f} {cur} "
                f"(model budget {firm['budget']:.6g} per 1,000 people, {firm['structure']}); "
                f"results' money x {result.money_factor:.6g} = {cur}")
+    click.echo(f"attention = engagement_pct / 100 x {engagement_factor(result.config):.4g} "
+               "(1 / (like_rate x 0.5)); empty engagement_pct: the model's curve")
     header = ("row", "name", "followers", "modelled", "attention", "from", "deal", "price/post")
     rows = [(str(r["row"]), r["name"], f"{r['followers']:,}", str(r["modelled_followers"]),
              f"{r['attention']:.4f}", r["attention_from"], r["deal_at_start"]

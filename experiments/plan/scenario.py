@@ -63,6 +63,7 @@ def scenario_text(plan: Plan, *, source: str = "the plan folder",
         source: The folder it was built from, as the header comment names it.
         name: The file name it will be written under (for the check's messages).
     """
+    source = "".join(ch if ch.isprintable() else "?" for ch in source)
     company = plan.company
     cur = company["currency"]
     firm = plan.config["companies"][0]
@@ -106,7 +107,7 @@ def scenario_text(plan: Plan, *, source: str = "the plan folder",
                   f"followers = {role['followers']}",
                   f"fee = {toml_value(role['fee'])}",
                   f"deal = {toml_value(role['deal'])}"]
-        if row["attention_from"] == "roster":
+        if row["attention_from"] != "curve":
             lines.append(f"engagement = {toml_value(role['engagement'])}")
         else:
             lines.append("# engagement: the model's curve (no engagement_pct in the roster)")
