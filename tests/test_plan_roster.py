@@ -209,6 +209,10 @@ def test_init_writes_the_templates_and_never_overwrites(tmp_path) -> None:
     (tmp_path / "file").write_text("x", encoding="utf-8")
     result = invoke_bounded(["plan", "init", str(tmp_path / "file")])
     assert result.exit_code == 2 and "which is a file" in result.stderr
+    for command in ("init", "check", "scenario"):  # never the working folder by accident
+        result = invoke_bounded(["plan", command, " "])
+        assert_clean(result)
+        assert result.exit_code == 2 and "FOLDER: got ' '" in result.stderr
 
 
 # --------------------------------------------------------------------------

@@ -27,14 +27,19 @@ def plan() -> None:
     """Bring your own roster and company: check them, run them as a scenario."""
 
 
+def _folder(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    """FOLDER as a path; an empty one is refused rather than read as the working folder."""
+    if not value.strip():
+        raise click.BadParameter(f"got {value!r}; allowed: a folder path (not empty)", ctx, param)
+    return Path(value)
+
+
 @plan.command()
-@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("folder", callback=_folder)
 def init(folder: Path) -> None:
     """Write a documented roster.csv and company.toml into FOLDER (never overwrites)."""
     from simulation.output import atomic_write_many
 
-    if not str(folder).strip():
-        raise _fail("FOLDER: got ''; allowed: a folder path (not empty)")
     if folder.exists() and not folder.is_dir():
         raise _fail(f"FOLDER: got {str(folder)!r}, which is a file; allowed: a folder "
                     "(created if missing)")
@@ -56,7 +61,7 @@ def init(folder: Path) -> None:
 
 
 @plan.command()
-@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("folder", callback=_folder)
 @click.option("--quiet", "-q", is_flag=True, help="No notes on stderr.")
 def check(folder: Path, quiet: bool) -> None:
     """Validate FOLDER's roster and company and show what the model makes of them.
@@ -68,7 +73,7 @@ def check(folder: Path, quiet: bool) -> None:
 
 
 @plan.command()
-@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("folder", callback=_folder)
 @click.option("--out", type=click.Path(path_type=Path), default=None, metavar="FILE.toml",
               help="Scenario file to write  [default: FOLDER/plan.toml].")
 @click.option("--quiet", "-q", is_flag=True, help="No table and no notes.")
