@@ -235,10 +235,12 @@ def test_the_template_runs_like_any_scenario(tmp_path) -> None:
                              "-q"])
     assert result.exit_code == 0, result.output
     import scenarios
+    from simulation.ui.state import load_user_file
 
-    loaded = scenarios.loads(scenario.read_bytes(), name="plan.toml")  # the UI's path
+    loaded = scenarios.loads(scenario.read_bytes(), name="plan.toml")
     assert loaded.config["influencers_per_company"] == 0
     assert len(loaded.config["influencers"]) == 3
+    assert load_user_file("plan.toml", scenario.read_bytes()).key == "file:plan.toml"  # the UI
 
 
 def test_the_shipped_example_maps_every_row_and_runs(tmp_path) -> None:
@@ -426,3 +428,18 @@ def test_fuzzed_companies_end_cleanly(changes) -> None:
         folder = _folder(Path(tmp), ROSTER_CSV, to_toml(doc))
         result = invoke_bounded(["plan", "check", str(folder), "-q"])
         assert_clean(result)
+
+
+@pytest.mark.parametrize("pressure", ["0.0", "0.2"])
+def test_the_table_s_deals_are_the_model_s_for_a_mixed_company(pressure) -> None:
+    text = SMALL_COMPANY.replace('strategy = "engaged"', 'strategy = "mixed"') \
+        .replace("pressure = 0.0", f"pressure = {pressure}")
+    roster = HEADER + "\n" + "\n".join(
+        f"I{i},instagram,{5000 * (i + 1)},,{50 * (i + 1)},,{deals},"
+        for i, deals in enumerate(["any", "billboard", "any", "engaged", "any", "any"]))
+    plan = build(parse_company(text), parse_roster(roster))
+    model = InfluenceModel(rng=1, **plan.config)
+    assert [i.deal for i in model.influencers] == list(plan.table["deal_at_start"])
+    assert set(plan.table["deal_at_start"]) == {"billboard", "engaged"}
+    written = set(plan.table["deal"])
+    assert ("company" in written) == (pressure != "0.0")
