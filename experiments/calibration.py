@@ -728,6 +728,8 @@ class _Both:
     cluster: Any
 
     def close(self) -> None:
+        # pyabc leaves surplus particles running; the nanny's note on killing them is noise.
+        logging.getLogger("distributed").setLevel(logging.ERROR)
         self.client.close()
         self.cluster.close()
 
@@ -795,6 +797,16 @@ def _check_resumable(spec: CalibrationSpec, out: Path) -> bool:
     return (out / DB_NAME).exists()
 
 
+def _write_record(out: Path, record: bytes) -> None:
+    from simulation.output import atomic_write_many
+
+    try:
+        atomic_write_many(out, {RECORD_NAME: record})
+    except OSError as error:
+        raise _fail(f"--out: got {str(out)!r}; allowed: a folder that can be written "
+                    f"({error.strerror or error})") from None
+
+
 def _say(quiet: bool, text: str) -> None:
     if not quiet:
         click.echo(text, err=True)
@@ -835,7 +847,7 @@ def run_calibration(spec: CalibrationSpec, out: Path, *, workers: int = 1,
             if history is None:
                 with contextlib.suppress(FileNotFoundError):
                     (out / DB_NAME).unlink()
-                write_outputs(out, {RECORD_NAME: _record(spec, "running")}, quiet=True)
+                _write_record(out, _record(spec, "running"))
                 observed = statistic_values(model.statistics, observed_series(spec))
                 history = abc.new(db, observed)
             elif resumed_from is not None and resumed_from >= 0:
@@ -850,9 +862,9 @@ def run_calibration(spec: CalibrationSpec, out: Path, *, workers: int = 1,
             raise _fail(f"budget: got {spec.simulations:,} simulations; allowed: a budget "
                         "large enough for one generation")
         files = outputs(fit, model, predictive=predictive)
-        files[RECORD_NAME] = _record(spec, "done", generations=fit.generations,
-                                     simulations=fit.simulations, table=fit.table())
         write_outputs(out, files, quiet=quiet)
+        _write_record(out, _record(spec, "done", generations=fit.generations,
+                                   simulations=fit.simulations, table=fit.table()))
     return fit
 
 
