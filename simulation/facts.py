@@ -226,12 +226,13 @@ def default_run(seed: int, consumers: int = 2000, weeks: int = 156,
                 overrides: dict[str, Any] | None = None) -> DefaultRun:
     """Run the default world once and keep what F2 and F4-F7 read.
 
-    ``overrides`` (world parameters) serve the tests and calibration studies; the panel
-    itself runs the defaults.
+    ``overrides`` (parameters over the defaults, as for ``InfluenceModel``) serve the
+    tests and "what if" panels (``influence check facts --set``); the panel itself runs
+    the defaults. The world's size is always ``consumers``.
     """
     from .model import InfluenceModel
 
-    model = InfluenceModel(rng=seed, **{"consumers": consumers, **(overrides or {})})
+    model = InfluenceModel(rng=seed, **{**(overrides or {}), "consumers": consumers})
     pop = model.population
     first = [inf for c in model.companies for inf in c.influencers]
     start = {inf.row: pop.audience(inf.row).stop - pop.audience(inf.row).start for inf in first}
@@ -287,8 +288,8 @@ ELASTICITY = (-0.35, -0.2)
 #: 10,000 a week over four influencers): the tiers are compared at equal posting.
 TIER_FEE = 2_500.0
 
-#: World of F1: enough consumers that a nano influencer has a dozen modelled followers.
-TIER_CONSUMERS, TIER_WEEKS = 20_000, 26
+#: World of F1: enough consumers that a nano influencer has 30 modelled followers.
+TIER_CONSUMERS, TIER_WEEKS = 50_000, 26
 
 
 def tier_run(seed: int, consumers: int = TIER_CONSUMERS, weeks: int = TIER_WEEKS,
@@ -298,9 +299,9 @@ def tier_run(seed: int, consumers: int = TIER_CONSUMERS, weeks: int = TIER_WEEKS
 
     roster = [{"company": c, "followers": f, "fee": TIER_FEE}
               for f in TIER_FOLLOWERS.values() for c in (0, 1)]
-    model = InfluenceModel(rng=seed, **{"consumers": consumers, **(overrides or {})},
-                           influencers=roster, influencers_per_company=0,
-                           candidates_per_company=0)
+    model = InfluenceModel(rng=seed, **{**(overrides or {}), "consumers": consumers,
+                                        "influencers": roster, "influencers_per_company": 0,
+                                        "candidates_per_company": 0})
     pop = model.population
     names = {inf.row: name for inf, name in zip(
         model.influencers, [n for n in TIER_FOLLOWERS for _ in (0, 1)], strict=True)}
@@ -487,11 +488,14 @@ def disclosure_pair(seed: int, consumers: int = DISCLOSURE_CONSUMERS,
     """
     from .model import InfluenceModel
 
-    default = resolve()["companies"][0]["disclosure_billboard"]
+    config = resolve(overrides)
+    default = config["companies"][0]["disclosure_billboard"]
     out: dict[str, list[float]] = {}
     for salience_ in (0.0, default):
-        model = InfluenceModel(rng=seed, **{"consumers": consumers, **(overrides or {})},
-                               companies=[{"disclosure_billboard": salience_}, {}])
+        companies = [dict(c) for c in config["companies"]]
+        companies[0]["disclosure_billboard"] = salience_
+        model = InfluenceModel(rng=seed, **{**config, "consumers": consumers,
+                                            "companies": companies})
         company = model.companies[0]
         seen = recognised = 0
         for _ in range(weeks):
@@ -765,24 +769,38 @@ def _pool_map(function: Callable[[int], Any], seeds: Sequence[int], workers: int
 
 
 def panel(*, seeds: int = 10, only: Sequence[str] = FACT_IDS, workers: int = 1,
+          overrides: dict[str, Any] | None = None,
           progress: Callable[[str], None] | None = None) -> list[FactResult]:
-    """Measure the facts ``only`` at the defaults, over seeds 0 .. seeds - 1."""
+    """Measure the facts ``only`` over seeds 0 .. seeds - 1.
+
+    At the defaults unless ``overrides`` (a configuration, as from ``--set``) says
+    otherwise; every fact's world then starts from it.
+    """
+    import functools
+
     chosen = list(range(seeds))
+    if overrides:
+        runners = {name: functools.partial(f, overrides=overrides) for name, f in
+                   (("default", default_run), ("tier", tier_run),
+                    ("disclosure", disclosure_pair))}
+    else:
+        runners = {"default": default_run, "tier": tier_run, "disclosure": disclosure_pair}
     results: list[FactResult] = []
     default: list[DefaultRun] = []
     if set(only) & {"F2", "F4", "F5", "F6", "F7"}:
         if progress:
             progress("the default world")
-        default = _pool_map(default_run, chosen, workers)
+        default = _pool_map(runners["default"], chosen, workers)
     for fact in FACT_IDS:
         if fact not in only:
             continue
         if progress:
             progress(fact)
         if fact == "F1":
-            results.append(f1_engagement(chosen, _pool_map(tier_run, chosen, workers)))
+            results.append(f1_engagement(chosen, _pool_map(runners["tier"], chosen, workers)))
         elif fact == "F3":
-            results.append(f3_disclosure(chosen, _pool_map(disclosure_pair, chosen, workers)))
+            results.append(f3_disclosure(chosen, _pool_map(runners["disclosure"], chosen,
+                                                           workers)))
         else:
             results.append({"F2": f2_sponsorship_cost, "F4": f4_friends, "F5": f5_asymmetry,
                             "F6": f6_diffusion, "F7": f7_sponsored_share}[fact](default))
@@ -792,6 +810,13 @@ def panel(*, seeds: int = 10, only: Sequence[str] = FACT_IDS, workers: int = 1,
 # --------------------------------------------------------------------------
 # Command
 # --------------------------------------------------------------------------
+def _parse_sets(ctx: click.Context, param: click.Parameter,
+                values: Sequence[str]) -> list[tuple[str, str]]:
+    from .cli import _parse_sets as parse
+
+    return parse(ctx, param, values)
+
+
 @click.group(name="check")
 def check() -> None:
     """Checks of the model at its defaults against the literature."""
@@ -817,27 +842,44 @@ def _only(text: str) -> tuple[str, ...]:
               help="Folder for one figure per fact (facts_F1.png ...) and facts.csv.")
 @click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Processes to run seeds in; the results do not depend on it.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", callback=_parse_sets,
+              help="What if: set a parameter in every fact's world (not consumers). "
+                   "Repeatable.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines.")
-def facts(seeds: int, only: str, out: Path | None, workers: int, quiet: bool) -> None:
+def facts(seeds: int, only: str, out: Path | None, workers: int,
+          sets: list[tuple[str, str]], quiet: bool) -> None:
     """The stylised-facts panel: F1-F7 at the defaults, with sources, targets and verdicts.
 
     Exit status 0 whatever the verdicts (a failing fact is a result, printed
-    with its reason); 2 for bad input.
+    with its reason); 2 for bad input. With --set the panel measures that
+    world instead, and says so.
     """
-    from .cli import check_out_dir
+    from .cli import _fail, build_config, check_out_dir
     from .output import atomic_write_many
+    from .parameters import ParameterError
 
     chosen = _only(only)
+    pairs = sets
+    if any(key == "consumers" for key, _ in pairs):
+        raise _fail("--set: got 'consumers'; allowed: any other parameter (each fact sets "
+                    "its own world size)")
+    try:
+        overrides = build_config(pairs) if pairs else None
+    except ParameterError as error:
+        raise _fail(f"--set: {error}") from None
     if out is not None:
         check_out_dir(out)
     say = None if quiet else (lambda what: click.echo(f"measuring {what} ...", err=True))
-    results = panel(seeds=seeds, only=chosen, workers=workers, progress=say)
+    results = panel(seeds=seeds, only=chosen, workers=workers, overrides=overrides,
+                    progress=say)
     for result in results:
         for line in result.lines():
             click.echo(line)
         click.echo()
     held = sum(r.holds for r in results)
-    click.echo(f"{held} of {len(results)} facts hold at the defaults "
+    where = "at the defaults" if not pairs else \
+        "with " + ", ".join(f"{k}={v}" for k, v in pairs) + " (not the defaults)"
+    click.echo(f"{held} of {len(results)} facts hold {where} "
                f"(seeds 0-{seeds - 1}; 95 % intervals over seeds)")
     if out is not None:
         rows = ["fact,check,value,ci_low,ci_high,target,holds"]

@@ -303,8 +303,13 @@ class FriendPattern:
 
     @property
     def reproduced(self) -> bool:
-        """One friend's story outweighs the best possible message."""
-        return self.friend_story > self.best_advertisement
+        """One friend's story outweighs a message from an influencer at neutral credibility.
+
+        Nielsen's shares are averages over sources, not a bound on the best message an
+        influencer can send (a fully credible, explained one may outweigh a friend);
+        the stylised-facts panel (F4) checks the average as received.
+        """
+        return self.friend_story > self.neutral_advertisement
 
     def lines(self) -> list[str]:
         """What the command prints for this pattern (no simulation: the evidence weights)."""
@@ -314,7 +319,8 @@ class FriendPattern:
             f"{self.best_advertisement:.3f} (ratio {self.ratio:.2f})",
             f"a message from an influencer at neutral credibility, not explained: "
             f"{self.neutral_advertisement:.3f}",
-            f"verdict: {_verdict(self.reproduced)} (friend > best message)",
+            f"verdict: {_verdict(self.reproduced)} (friend > message at neutral credibility; "
+            "the average as received is F4 of influence check facts)",
             f"how: {self.origin}",
         ]
 

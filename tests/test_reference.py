@@ -213,7 +213,7 @@ def test_hand_computed_week_for_one_wary_follower() -> None:
     """
     friends = sp.csr_matrix((1, 1), dtype=np.float32)
     follows = sp.csr_matrix(np.ones((1, 1), dtype=np.float32))
-    p = resolve({"pk_learning": 0.05})
+    p = resolve({"pk_learning": 0.05, "like_rate": 0.5})
     post = Post(influencer=0, company=0, posts=3.0, engagement=0.5, claim=0.9,
                 script=1.0, explained=0.0, salience=0.5, responsibility_claim=0.5)
     market = Market(quality=np.array([0.6]), responsibility=np.array([0.5]),
