@@ -8,6 +8,7 @@ page that silently waits for a CDN it cannot reach looks broken in class.
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import subprocess
@@ -114,6 +115,40 @@ def offline_router(blocked: list[str]) -> Callable[[Any], None]:
     return route
 
 
+def check_address(host: str, port: int) -> None:
+    """Refuse, before the server starts, an address this machine cannot listen on.
+
+    The name must resolve and the port must be free there: otherwise the server
+    would print its address and then fail (the first round exited 3 after
+    printing a URL for ``--host 999.999.1.1``). Binding once here and closing
+    again leaves a short window in which another program could take the port;
+    the server then reports it itself.
+    """
+    from ..cli import _fail
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise _fail(f"--host: got {host!r}; allowed: an address or name of this machine "
+                    f"(127.0.0.1, ::1, 0.0.0.0 ...): {reason}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except PermissionError:
+            raise _fail(f"--port: got {port}; allowed: a port this user may open "
+                        "(1024-65535 without privileges)") from None
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise _fail(f"--port: got {port}; allowed: a free port (another program "
+                            f"listens on {host}:{port})") from None
+            raise _fail(f"--host: got {host!r}; allowed: an address of this machine "
+                        f"({error.strerror})") from None
+
+
 @click.command()
 @click.option("--host", default=DEFAULT_HOST, show_default=True,
               help="Address to listen on (0.0.0.0 to let other machines connect).")
@@ -132,6 +167,7 @@ def ui(host: str, port: int) -> None:
         names = ", ".join(p.spec for p in absent)
         raise _fail(f"ui: offline assets missing ({names}); allowed: run "
                     "`python -m simulation.ui.assets` (make install does) first")
+    check_address(host, port)
     click.echo(f"Influence world UI: http://{host}:{port} (Ctrl+C to stop)", err=True)
     command = server_command(host, port)
     # Become the server (no child left behind when a signal stops this process).

@@ -135,3 +135,36 @@ def test_this_installation_has_every_asset() -> None:
     absent = assets.missing(assets.required_packages(), assets.cache_dir())
     assert absent == [], f"run python -m simulation.ui.assets: missing {absent}"
 
+
+
+@pytest.mark.parametrize(("host", "needle"), [
+    ("999.999.1.1", "--host: got '999.999.1.1'"),
+    ("10.255.255.1", "--host: got '10.255.255.1'"),
+])
+def test_an_address_the_machine_cannot_listen_on_is_refused_before_serving(
+        host: str, needle: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first round printed a URL and then exited 3; now one line and exit 2."""
+    from simulation.ui import serve
+
+    monkeypatch.setattr(serve.os, "execve", lambda *a: pytest.fail("the server was started"))
+    monkeypatch.setattr(assets, "missing", lambda *a: [])
+    result = CliRunner().invoke(cli, ["ui", "--host", host, "--port", "8797"])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {needle}"), lines
+
+
+def test_a_port_in_use_is_refused_before_serving(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from simulation.ui import serve
+
+    monkeypatch.setattr(serve.os, "execve", lambda *a: pytest.fail("the server was started"))
+    monkeypatch.setattr(assets, "missing", lambda *a: [])
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["ui", "--port", str(port)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().startswith(f"error: --port: got {port}; allowed: a free port")
