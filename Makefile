@@ -47,7 +47,7 @@ bench: $(STAMP)
 study: $(STAMP)
 	$(BIN)/influence sweep experiments/hypotheses.toml --out results/study --workers 2
 	# The report is written whatever the planted checks find; make still fails if they miss their bar.
-	$(BIN)/python -m experiments.planted --workers 2 --out docs/results/planted.json; planted=$$?; \
+	$(BIN)/influence check planted --workers 2 --out docs/results/planted.json; planted=$$?; \
 	$(BIN)/influence analyze results/study --report docs/results/hypotheses.md && exit $$planted
 
 ## make sensitivity: global sensitivity study (Morris over every ungrounded parameter, then Sobol

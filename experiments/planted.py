@@ -29,7 +29,6 @@ counts and writes them as JSON for the study's report
 
 from __future__ import annotations
 
-import argparse
 import copy
 import io
 import json
@@ -40,6 +39,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import click
 import pandas as pd
 import pyarrow.parquet as pq
 
@@ -183,26 +183,51 @@ def summary_lines(result: Result | dict[str, Any]) -> list[str]:
 
 
 
+@click.command(name="planted")
+@click.option("--reruns", type=click.IntRange(2, 1000), default=FULL["reruns"],
+              show_default=True, help="Reruns, each with its own root seed.")
+@click.option("--replicates", type=click.IntRange(2, 10_000), default=FULL["replicates"],
+              show_default=True, help="Runs per arm and rerun.")
+@click.option("--consumers", type=click.IntRange(10, 1_000_000),
+              default=FULL["consumers"], show_default=True, help="World size.")
+@click.option("--weeks", type=click.IntRange(1, 10_000), default=FULL["weeks"],
+              show_default=True, help="Weeks per run.")
+@click.option("--workers", type=click.IntRange(1, 256), default=2, show_default=True,
+              help="Local processes; the counts do not depend on it.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("docs/results/planted.json"), show_default=True,
+              help="JSON file for the counts.")
+def planted(reruns: int, replicates: int, consumers: int, weeks: int, workers: int,
+            out: Path) -> None:
+    """Planted checks of the study's protocol: a null labelled no effect, an effect supported.
+
+    Prints the counts and writes them as JSON; exit status 1 when either
+    misses its bar of 95 % of reruns (the counts are written all the same).
+    """
+    from simulation.cli import check_memory, check_out_dir
+    from simulation.parameters import resolve
+
+    check_out_dir(out.parent)
+    check_memory(resolve({"consumers": consumers}), copies=workers)
+    result = check(reruns, replicates, consumers, weeks, workers=workers)
+    atomic_write_many(out.parent,
+                      {out.name: (json.dumps(result.as_dict(), indent=1) + "\n").encode()})
+    click.echo("\n".join(summary_lines(result)))
+    click.echo(f"wrote {out}")
+    if not result.passed():
+        raise SystemExit(1)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the planted checks, print the counts, write them as JSON."""
-    parser = argparse.ArgumentParser(prog="python -m experiments.planted",
-                                     description=__doc__.split("\n\n")[0])
-    helps = {"reruns": "reruns, each with its own root seed", "replicates": "runs per rerun",
-             "consumers": "world size", "weeks": "weeks per run"}
-    for key, value in FULL.items():
-        parser.add_argument(f"--{key}", type=int, default=value,
-                            help=f"{helps[key]} (default {value})")
-    parser.add_argument("--workers", type=int, default=2, help="local processes (default 2)")
-    parser.add_argument("--out", type=Path, default=Path("docs/results/planted.json"),
-                        help="JSON file for the counts (default docs/results/planted.json)")
-    args = parser.parse_args(argv)
-    result = check(args.reruns, args.replicates, args.consumers, args.weeks,
-                   workers=args.workers)
-    atomic_write_many(args.out.parent,
-                      {args.out.name: (json.dumps(result.as_dict(), indent=1) + "\n").encode()})
-    print("\n".join(summary_lines(result)))
-    print(f"wrote {args.out}")
-    return 0 if result.passed() else 1
+    """``python -m experiments.planted``: the same as ``influence check planted``."""
+    from simulation.cli import main as influence
+
+    try:
+        influence(["check", "planted", *(argv if argv is not None else sys.argv[1:])],
+                  prog_name="python -m experiments.planted")
+    except SystemExit as stop:
+        return int(stop.code or 0)
+    return 0
 
 
 if __name__ == "__main__":

@@ -484,6 +484,7 @@ LAZY_SUBCOMMANDS: dict[str, dict[str, str]] = {
              "switches": "simulation.switching:switches",
              "budget": "simulation.budget_response:budget",
              "size": "simulation.size_invariance:size"},
+    "check": {"planted": "experiments.planted:planted"},
 }
 
 

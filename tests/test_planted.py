@@ -57,3 +57,25 @@ def test_the_full_check_runs_at_the_power_of_the_studys_baselines() -> None:
                         / "planted.json").read_text(encoding="utf-8"))
     assert {k: saved[k] for k in planted.FULL} == planted.FULL
     assert saved["passed"] and len(saved["rows"]) == planted.FULL["reruns"]
+
+
+def test_the_command_refuses_bad_options_in_one_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from simulation.cli import cli
+
+    for args, needle in ((["--reruns", "1"], "--reruns"), (["--workers", "0"], "--workers"),
+                         (["--consumers", "x"], "--consumers")):
+        result = CliRunner().invoke(cli, ["check", "planted", *args,
+                                          "--out", str(tmp_path / "p.json")])
+        assert result.exit_code == 2, result.output
+        errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+        assert len(errors) == 1 and needle in errors[0]
+    assert not (tmp_path / "p.json").exists()
+
+
+def test_the_module_entry_point_runs_the_same_command(tmp_path: Path) -> None:
+    out = tmp_path / "planted.json"
+    code = planted.main(["--reruns", "2", "--replicates", "3", "--consumers", "200",
+                         "--weeks", "4", "--workers", "1", "--out", str(out)])
+    assert code in (0, 1) and out.exists()
