@@ -6,12 +6,18 @@ Usage::
     python benchmarks/bench.py --sizes 2000 100000   # only some sizes
     python benchmarks/bench.py --json bench.json     # also write the figures
     python benchmarks/bench.py --one 100000          # one size, as JSON (used internally)
+    python benchmarks/bench.py --no-peer             # skip the Mesa peer
 
 Each world size runs in a fresh subprocess so that its peak resident memory is
 its own and no earlier, larger run has warmed caches or left memory behind.
 The wall time counts everything a user waits for once Python is up: the
 network build, the audiences, model construction and every week with its
 measurement; importing the package is reported apart.
+
+At 2,000 and 10,000 consumers the model is also timed against its Mesa peer
+(``benchmarks/mesa_peer.py``: the same world with one ``mesa.Agent`` per consumer),
+a few weeks each, whole week and consumer week apart: the speed-up over the way a
+modeller would write the consumers in Mesa.
 
 At 10,000 consumers the vectorised consumer kernel
 (``ConsumerPopulation.week``) is also timed against the per-consumer Python
@@ -56,6 +62,7 @@ TARGETS: dict[int, tuple[float, float | None]] = {
 TARGET_WEEKS = 156
 SPEEDUP_TARGET = 100.0
 SPEEDUP_CONSUMERS = 10_000
+PEER_SIZES = (2_000, 10_000)
 #: Population arrays compared between the kernel and the reference after each week.
 STATE = ("brand_r", "brand_s", "aware", "last_claim", "last_source", "purchases",
          "last_experience", "persuasion", "following", "cred_r", "cred_s")
@@ -176,6 +183,51 @@ def kernel_speedup(consumers: int, warmup: int, weeks: int, repeats: int,
     }
 
 
+# ------------------------------------------------------------ Mesa peer
+def peer_speedup(consumers: int, warmup: int, weeks: int, seed: int) -> dict[str, Any]:
+    """Time the model's week with the kernel and with the Mesa peer's consumer agents.
+
+    Both models are built from the same seed (the same world), run ``warmup`` weeks of
+    their own, then ``weeks`` timed weeks. Reported per week (median over the timed
+    weeks): the whole ``model.step()`` (companies, influencers and measurement
+    included, the same code on both sides) and the consumer part alone
+    (``population.week``).
+    """
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from mesa_peer import MesaPeerModel  # type: ignore[import-not-found]
+
+    from simulation.model import InfluenceModel
+
+    out: dict[str, Any] = {"consumers": consumers, "warmup_weeks": warmup, "weeks": weeks}
+    for name, cls in (("kernel", InfluenceModel), ("peer", MesaPeerModel)):
+        t = time.perf_counter()
+        model = cls(rng=seed, consumers=consumers)
+        build = time.perf_counter() - t
+        for _ in range(warmup):
+            model.step()
+        pop = model.population
+        consumer_times: list[float] = []
+
+        def timed(posts, market, draws, p, week=pop.week, into=consumer_times):
+            t0 = time.perf_counter()
+            result = week(posts, market, draws, p)
+            into.append(time.perf_counter() - t0)
+            return result
+
+        pop.week = timed
+        step_times = []
+        for _ in range(weeks):
+            t0 = time.perf_counter()
+            model.step()
+            step_times.append(time.perf_counter() - t0)
+        out[name] = {"build_s": build,
+                     "step_ms": 1000 * statistics.median(step_times),
+                     "consumer_ms": 1000 * statistics.median(consumer_times)}
+    out["step_ratio"] = out["peer"]["step_ms"] / out["kernel"]["step_ms"]
+    out["consumer_ratio"] = out["peer"]["consumer_ms"] / out["kernel"]["consumer_ms"]
+    return out
+
+
 # ---------------------------------------------------------------- report
 def machine() -> dict[str, Any]:
     """What the figures were measured on."""
@@ -217,6 +269,26 @@ def verdict(row: dict[str, Any]) -> str:
     ok = row["wall_s"] < seconds and (megabytes is None or row["peak_mb"] < megabytes)
     limit = f"< {seconds:g} s" + (f", < {megabytes / 1024:g} GB" if megabytes else "")
     return f"{'ok' if ok else 'MISSED'} ({limit})"
+
+
+def print_peer(peers: list[dict[str, Any]]) -> None:
+    """Print the speed-up over the Mesa peer."""
+    if not peers:
+        return
+    print()
+    print(f"speed-up over the Mesa peer (benchmarks/mesa_peer.py: a mesa.Agent per consumer; "
+          f"median of {peers[0]['weeks']} weeks after {peers[0]['warmup_weeks']} warm-up weeks):")
+    head = (f"{'consumers':>10} {'part':>14} {'kernel ms':>10} {'peer ms':>10} {'speed-up':>9}")
+    print(head)
+    print("-" * len(head))
+    for r in peers:
+        for part, key, ratio in (("whole week", "step_ms", "step_ratio"),
+                                 ("consumer week", "consumer_ms", "consumer_ratio")):
+            print(f"{r['consumers']:>10,} {part:>14} {r['kernel'][key]:>10.2f} "
+                  f"{r['peer'][key]:>10.1f} {r[ratio]:>8.0f}x")
+    print("  (build: " + "; ".join(
+        f"{r['consumers']:,}: kernel {r['kernel']['build_s']:.2f} s, peer "
+        f"{r['peer']['build_s']:.2f} s" for r in peers) + ")")
 
 
 def print_table(info: dict[str, Any], rows: list[dict[str, Any]],
@@ -274,6 +346,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="weeks run before the comparison (default 10)")
     parser.add_argument("--speedup-repeats", type=int, default=5,
                         help="repeats of the vectorised week per compared week (default 5)")
+    parser.add_argument("--peer-sizes", type=int, nargs="*", default=list(PEER_SIZES),
+                        help="world sizes timed against the Mesa peer (default: 2000 10000)")
+    parser.add_argument("--peer-weeks", type=int, default=5,
+                        help="timed weeks per model in the Mesa peer comparison (default 5)")
+    parser.add_argument("--peer-warmup", type=int, default=10,
+                        help="weeks run before the Mesa peer comparison (default 10)")
+    parser.add_argument("--no-peer", action="store_true", help="skip the Mesa peer comparison")
     args = parser.parse_args(argv)
 
     if args.one is not None:
@@ -291,10 +370,15 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr, flush=True)
         speed = kernel_speedup(args.speedup_consumers, args.speedup_warmup,
                                args.speedup_weeks, args.speedup_repeats, args.seed)
+    peers = []
+    for n in ([] if args.no_peer else args.peer_sizes):
+        print(f"timing the Mesa peer at {n:,} consumers ...", file=sys.stderr, flush=True)
+        peers.append(peer_speedup(n, args.peer_warmup, args.peer_weeks, args.seed))
     print_table(info, rows, speed)
+    print_peer(peers)
     if args.json:
-        args.json.write_text(json.dumps({"machine": info, "runs": rows, "speedup": speed},
-                                        indent=2) + "\n")
+        args.json.write_text(json.dumps({"machine": info, "runs": rows, "speedup": speed,
+                                         "mesa_peer": peers}, indent=2) + "\n")
     return 0
 
 
