@@ -303,8 +303,12 @@ def _base(consumers: int) -> dict[str, Any]:
 # --------------------------------------------------------------------------
 def _run_stage(ctx: click.Context, out: Path, name: str, doc: Mapping[str, Any], *,
                workers: int | None, scheduler: str | None, dask_local: int | None,
-               rerun_changed: bool, retry_failed: bool, quiet: bool) -> None:
-    """Write ``DIR/<name>.toml`` and sweep it into ``DIR/<name>/`` (resuming what is there)."""
+               rerun_changed: bool, retry_failed: bool, quiet: bool,
+               prepare: Any = None) -> None:
+    """Write ``DIR/<name>.toml`` and sweep it into ``DIR/<name>/`` (resuming what is there).
+
+    ``prepare()``, when given, runs once the options are accepted, before the sweep.
+    """
     from .cli import sweep
     from .spec import SpecError, parse
 
@@ -324,6 +328,8 @@ def _run_stage(ctx: click.Context, out: Path, name: str, doc: Mapping[str, Any],
     from simulation.output import atomic_write_bytes
 
     atomic_write_bytes(spec_file, text.encode("utf-8"))
+    if prepare is not None:
+        prepare()
     processes = dask_local or workers or (os.cpu_count() or 1)
     start = time.perf_counter()
     code = 0
@@ -650,7 +656,7 @@ def morris(ctx: click.Context, out: Path, workers: int | None, scheduler: str | 
                      noise_runs=noise_runs)
     _run_stage(ctx, out, MORRIS, doc, workers=workers, scheduler=scheduler,
                dask_local=dask_local, rerun_changed=rerun_changed, retry_failed=retry_failed,
-               quiet=quiet)
+               quiet=quiet, prepare=lambda: record_factors(out, chosen))
 
 
 @sensitivity.command()
@@ -707,17 +713,42 @@ def _screening(out: Path) -> dict[str, Any]:
                     "allowed: a study folder made by `influence sensitivity morris`") from None
 
 
-def _factors_of(experiment: Mapping[str, Any], consumers: int) -> list[Factor]:
-    """The factors of a finished stage, with the ranges it ran (not today's rule)."""
+FACTORS = "factors.json"
+
+
+def record_factors(out: Path, chosen: Sequence[Factor]) -> Path:
+    """Write ``DIR/factors.json``: each screened parameter's group, paths, range, rule, source."""
+    from simulation.output import atomic_write_bytes
+
+    rows = [{"name": f.name, "group": f.group, "paths": list(f.paths), "low": f.low,
+             "high": f.high, "rule": f.rule, "source": f.param.source} for f in chosen]
+    return atomic_write_bytes(out / FACTORS, (json.dumps(rows, indent=1) + "\n").encode())
+
+
+def _factors_of(experiment: Mapping[str, Any], consumers: int,
+                out: Path | None = None) -> list[Factor]:
+    """The factors of a finished stage, with the ranges it ran and the rules recorded then.
+
+    The rule comes from ``DIR/factors.json`` (written when the screening was
+    planned), else from today's declaration, else ``as screened``.
+    """
+    recorded: dict[str, Any] = {}
+    if out is not None:
+        try:
+            recorded = {r["name"]: r for r in json.loads((out / FACTORS).read_text("utf-8"))}
+        except (OSError, ValueError, KeyError, TypeError):
+            recorded = {}
     declared = {f.name: f for f in factors(_base(consumers))}
-    out = []
+    result = []
     for p in experiment["parameters"]:
         known = declared.get(p["name"])
         param = known.param if known else parameters.declared(p["paths"][0])
         group = known.group if known else "world"
-        out.append(Factor(p["name"], group, param, tuple(p["paths"]), p["low"], p["high"],
-                          known.rule if known else "as screened"))
-    return out
+        rule = (recorded.get(p["name"]) or {}).get("rule") or (known.rule if known
+                                                              else "as screened")
+        result.append(Factor(p["name"], group, param, tuple(p["paths"]), p["low"], p["high"],
+                             rule))
+    return result
 
 
 @sensitivity.command()
@@ -783,6 +814,13 @@ def _stage_budget(out: Path, stage: str) -> dict[str, float]:
                               for e in own) / 3600,
             "processes": max((int(e.get("processes", 1)) for e in own), default=0),
             "invocations": len(own)}
+
+
+def _code(folder: Path) -> str:
+    from .storage import Store
+
+    code = Store(folder).manifest().get("code") or {}
+    return f"{code.get('version', 'unknown code')} (sources {str(code.get('sources', ''))[:12]})"
 
 
 def _clock(seconds: float) -> str:
@@ -860,7 +898,7 @@ def write_report(out: Path, report_path: Path) -> list[Path]:
     seed = int(screening["seed"]) % 2**32
     indices, noise, experiment = morris_table(out / MORRIS, seed)
     consumers, weeks = screening["set"]["consumers"], screening["weeks"]
-    study_factors = _factors_of(experiment, consumers)
+    study_factors = _factors_of(experiment, consumers, out)
     labels = output_labels(experiment["companies"])
     written = [atomic_write_bytes(out / "morris.csv", indices.to_csv(
         index=False, lineterminator="\n").encode("utf-8"))]
@@ -897,7 +935,8 @@ def write_report(out: Path, report_path: Path) -> list[Path]:
         "# Global sensitivity study",
         "",
         "Generated by `influence sensitivity report` from the study folder "
-        f"`{out}`; do not edit by hand. Reproduce with `make sensitivity`.",
+        f"`{out}`; do not edit by hand. Reproduce with `make sensitivity`. Runs computed "
+        "under " + ", ".join(sorted({f"{_code(out / name)}" for name, _ in budgets})) + ".",
         "",
         "## What was measured, stated before running",
         "",
@@ -963,7 +1002,8 @@ def write_report(out: Path, report_path: Path) -> list[Path]:
               f"{_clock(sum(b['wall'] for _, b in budgets))} | | "
               f"{sum(b['core_hours'] for _, b in budgets):.2f} |", "",
               "Core-hours are wall time times the processes held (an upper bound on CPU time, "
-              "resumed invocations summed).", ""]
+              "resumed invocations summed); wall time also depends on what else the machine "
+              "ran meanwhile.", ""]
 
     # Morris
     lines += [f"## Morris screening ({len(study_factors)} parameters)", "",
@@ -1006,6 +1046,17 @@ def write_report(out: Path, report_path: Path) -> list[Path]:
             f"{w[('mu', 'trust_gap')]:+.3f} | {w[('sigma', 'trust_gap')]:.3f} | "
             f"{w[('mu_star', 'trust_first')]:.3f} | {w[('mu_star', 'trust_second')]:.3f} | "
             f"{w[('mu_star', 'profit_gap')]:.3g} | {'yes' if p in chosen else ''} |")
+    passed = ranking[ranking["ratio"] >= 1]
+    left = passed[~passed["parameter"].isin(chosen)]
+    lines += ["", f"{len(passed)} of {len(ranking)} parameters reach their threshold; Sobol "
+              f"takes {len(chosen)}: " + ", ".join(f"`{p}`" for p in chosen) + "."]
+    if not left.empty:
+        lines += ["Reaching the threshold but left at their defaults (--max-params): "
+                  + ", ".join(f"`{r['parameter']}` ({r['ratio']:.2f})"
+                              for _, r in left.iterrows())
+                  + ". With " f"{experiment['samples']} trajectories an inert parameter's mu* "
+                  "scatters around the noise floor, so ratios close to 1 are not told apart "
+                  "from seed noise (a parameter this world never reads can land there)."]
     quiet = [p for p in ranking["parameter"]
              if all(float(wide.loc[p][("mu_star", o)]) <= FLOOR_FACTOR * floor[o]
                     for o in OUTPUTS)]
@@ -1065,6 +1116,19 @@ def write_report(out: Path, report_path: Path) -> list[Path]:
                          f"{'yes' if tops[0] == tops[1] else 'no'} | "
                          f"{'yes' if set(tops[0]) == set(tops[1]) else 'no'} |")
         widest, same, _ = verdicts["trust_gap"]
+        brief = ["## In brief", ""]
+        for s_, t in finished:
+            own = t[t["output"] == "trust_gap"].sort_values("ST", ascending=False).head(TOP)
+            brief.append(f"- Top {TOP} by total index on the trust gap, root seed {s_}: "
+                         + "; ".join(f"`{r['parameter']}` ST {_ci(r['ST'], r['ST_lo'], r['ST_hi'], 2)}"  # noqa: E501
+                                     for _, r in own.iterrows()) + ".")
+        brief += [f"- Criteria: total-index half-widths below {MAX_HALF_WIDTH:g}: "
+                  + ("met" if max(v[0] for v in verdicts.values()) < MAX_HALF_WIDTH
+                     else "**not met**")
+                  + f" (widest {max(v[0] for v in verdicts.values()):.3f}); top {TOP} in the "
+                  "same order under both seeds: " + ("met" if same else "**not met**")
+                  + " (details under Criteria).", ""]
+        lines[4:4] = brief
         widest_all = max(v[0] for v in verdicts.values())
         n = sobols[0][3]["samples"]
         d = len(sobols[0][3]["parameters"])
@@ -1082,6 +1146,23 @@ def write_report(out: Path, report_path: Path) -> list[Path]:
                       f"(at this study's pace about "
                       f"{need / n * sum(b['core_hours'] for nm, b in budgets if nm != MORRIS):.1f}"
                       " core-hours).", ""]
+        if not noise.empty:
+            lines += ["Seed noise (every point runs under its own seeds) raises every estimated "
+                      "ST by about its share eta of the output variance, and scales the rest by "
+                      "1 - eta:", ""]
+            for o in OUTPUTS:
+                shares = [float(noise[o].var(ddof=1)) / e["replicates"]
+                          / float(m[o].var(ddof=1)) for _, _, _, e, m in sobols[:2]]
+                within = sorted({p for (_, t), eta in zip(finished, shares, strict=True)
+                                 for _, r in t[t["output"] == o].iterrows()
+                                 if r["ST_lo"] <= eta for p in [r["parameter"]]})
+                if within:
+                    lines += [f"- {labels[o]}: seed noise alone adds about "
+                              + " and ".join(f"{eta:.2f}" for eta in shares)
+                              + " (the two seeds) to every ST; not told apart from that "
+                              "floor under at least one seed (ST's lower bound at or below "
+                              "it): " + ", ".join(f"`{p}`" for p in within) + "."]
+            lines.append("")
         if not same:
             gaps = []
             for _, t in finished:

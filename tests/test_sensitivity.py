@@ -16,18 +16,25 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from fuzz_inputs import assert_clean, invoke_bounded
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from experiments import sensitivity as sens
 from simulation import parameters
+from simulation.cli import cli
 
 #: The reduced study: a parameter only a crisis reads (the default world has none), and
 #: two the trust and sales rules read every week.
 INERT = "crisis_severity"
 LIVE = ("company_quality", "in_market_rate")
 WORLD = ["--consumers", "200", "--weeks", "30", "--workers", "2", "-q"]
+
+
+def invoke(args: list[str]):
+    """Run ``influence ARGS`` in-process (a whole stage: no per-case time bound)."""
+    return CliRunner().invoke(cli, args, prog_name="influence")
 
 
 def morris_args(out: Path, *extra: str) -> list[str]:
@@ -39,12 +46,12 @@ def morris_args(out: Path, *extra: str) -> list[str]:
 @pytest.fixture(scope="module")
 def study(tmp_path_factory):
     out = tmp_path_factory.mktemp("study") / "s"
-    result = invoke_bounded(morris_args(out))
+    result = invoke(morris_args(out))
     assert result.exit_code == 0, result.output
-    result = invoke_bounded(["sensitivity", "sobol", "--out", str(out), "--samples", "8",
+    result = invoke(["sensitivity", "sobol", "--out", str(out), "--samples", "8",
                              "--max-params", "3", "--workers", "2", "-q"])
     assert result.exit_code == 0, result.output
-    result = invoke_bounded(["sensitivity", "report", "--out", str(out), "-q"])
+    result = invoke(["sensitivity", "report", "--out", str(out), "-q"])
     assert result.exit_code == 0, result.output
     return out
 
@@ -81,16 +88,19 @@ def test_band_rule() -> None:
 
 def test_pipeline_end_to_end(study: Path) -> None:
     for name in ("morris.toml", "morris/manifest.json", "sobol-seed1/manifest.json",
-                 "sobol-seed2/manifest.json", "morris.csv", "sobol.csv", "budget.json",
-                 "selection.json", "sensitivity.md", "figures/sensitivity-morris.png",
-                 "figures/sensitivity-sobol.png"):
+                 "sobol-seed2/manifest.json", "factors.json", "morris.csv", "sobol.csv",
+                 "budget.json", "selection.json", "sensitivity.md",
+                 "figures/sensitivity-morris.png", "figures/sensitivity-sobol.png"):
         assert (study / name).is_file(), name
     morris = pd.read_csv(study / "morris.csv")
     assert set(morris["parameter"]) == {INERT, *LIVE}
     assert set(morris["output"]) == set(sens.OUTPUTS)
     sobol = pd.read_csv(study / "sobol.csv")
     assert set(sobol["seed"]) == {1, 2}
-    assert len(sobol) == 2 * len(sens.OUTPUTS) * 3
+    chosen = json.loads((study / "selection.json").read_text())["chosen"]
+    assert 2 <= len(chosen) <= 3 and set(chosen) & set(LIVE)
+    assert set(sobol["parameter"]) == set(chosen)
+    assert len(sobol) == 2 * len(sens.OUTPUTS) * len(chosen)
     assert (sobol["ST_lo"] <= sobol["ST"]).all() and (sobol["ST"] <= sobol["ST_hi"]).all()
     text = (study / "sensitivity.md").read_text(encoding="utf-8")
     for part in ("## Budget", "## Morris screening", "## Sobol, root seed 1",
@@ -124,13 +134,13 @@ def test_resume_runs_only_what_is_missing(study: Path, tmp_path: Path) -> None:
     before = (out / "morris.csv").read_bytes()
     victim = sorted((out / "morris" / "runs").glob("*.parquet"))[3]
     victim.unlink()  # as if killed before that run was written
-    result = invoke_bounded(morris_args(out))
+    result = invoke(morris_args(out))
     assert result.exit_code == 0, result.output
     assert victim.is_file()
     assert "1 runs done now" in result.output
     budget = json.loads((out / "budget.json").read_text())
     assert [e["stage"] for e in budget].count("morris") == 2
-    assert invoke_bounded(["sensitivity", "report", "--out", str(out), "-q"]).exit_code == 0
+    assert invoke(["sensitivity", "report", "--out", str(out), "-q"]).exit_code == 0
     assert (out / "morris.csv").read_bytes() == before
 
 
@@ -163,7 +173,7 @@ def test_bad_input_is_one_line_exit_2(args, names, tmp_path: Path) -> None:
 def test_other_options_on_a_made_folder_are_refused(study: Path, tmp_path: Path) -> None:
     out = tmp_path / "copy"
     shutil.copytree(study, out)
-    result = invoke_bounded(morris_args(out, "--seed", "7"))
+    result = invoke(morris_args(out, "--seed", "7"))
     assert result.exit_code == 2
     assert "other options" in result.stderr and "--rerun-changed" in result.stderr
     assert "seed = 1" in (out / "morris.toml").read_text()  # left as it was
