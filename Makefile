@@ -11,6 +11,7 @@ UI_PORT ?= 8765
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "python3.12 not found: install Python 3.12 or set PYTHON=..."; exit 1; }
+	.ci/pango
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test,ui,experiments]"
