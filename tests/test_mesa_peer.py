@@ -12,6 +12,10 @@ Bonferroni correction over the compared quantities, every interval must contain 
 family-wise level ``ALPHA``. The tolerance is that interval's half-width: the
 sampling error, not a chosen constant.
 
+Two worlds are compared: the default one, and one that reaches the rules the
+default leaves quiet (a crisis at both companies, so crisis news, prior trust's
+cushion and candour; the press every fifth week; stories taken in half the time).
+
 The comparison has teeth: a peer whose consumers ignore the trust asymmetry (bad
 news weighs as much as good) is found different, by more than the honest peer is.
 """
@@ -31,19 +35,25 @@ from mesa_peer import MesaPeerModel, SymmetricConsumer  # noqa: E402
 from simulation.model import InfluenceModel  # noqa: E402
 
 CONSUMERS = 1000
-WEEKS = 52
+#: name -> (weeks, parameters beyond the default world)
+WORLDS = {
+    "default": (52, {}),
+    "crisis": (36, {"scrutiny": 0.2, "listening": 0.5,
+                    "events": [{"week": 30, "kind": "crisis", "company": c} for c in (0, 1)]}),
+}
 SEEDS = tuple(range(101, 117))   # 16 worlds
 ALPHA = 0.01                      # family-wise, over every compared quantity
 MEASURES = ("trust_mean", "sales", "influencer_credibility")
 
 
-def outcomes(model_class, seed: int, **kwargs) -> dict[str, float]:
+def outcomes(model_class, world: str, seed: int, **kwargs) -> dict[str, float]:
     """Run one world; its final mean trust and credibility and mean weekly sales per company."""
-    model = model_class(rng=seed, consumers=CONSUMERS, **kwargs)
-    for _ in range(WEEKS):
+    weeks, params = WORLDS[world]
+    model = model_class(rng=seed, consumers=CONSUMERS, **params, **kwargs)
+    for _ in range(weeks):
         model.step()
     frame = model.timeseries()
-    final = frame[frame["step"] == WEEKS].set_index("company")
+    final = frame[frame["step"] == weeks].set_index("company")
     weekly = frame[frame["step"] > 0].groupby("company")["sales"].mean()
     out = {}
     for company in sorted(final.index):
@@ -54,9 +64,9 @@ def outcomes(model_class, seed: int, **kwargs) -> dict[str, float]:
     return out
 
 
-def runs(model_class, **kwargs) -> tuple[list[str], np.ndarray]:
+def runs(model_class, world: str, **kwargs) -> tuple[list[str], np.ndarray]:
     """(names, (seeds, quantities) array) of ``outcomes`` over every seed."""
-    rows = [outcomes(model_class, seed, **kwargs) for seed in SEEDS]
+    rows = [outcomes(model_class, world, seed, **kwargs) for seed in SEEDS]
     names = list(rows[0])
     return names, np.array([[row[n] for n in names] for row in rows])
 
@@ -82,42 +92,53 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-@pytest.fixture(scope="module")
-def kernel_runs() -> tuple[list[str], np.ndarray]:
-    return runs(InfluenceModel)
+_kernel: dict[str, tuple[list[str], np.ndarray]] = {}
+_honest: dict[str, list[dict]] = {}
 
 
-@pytest.fixture(scope="module")
-def honest(kernel_runs) -> list[dict]:
-    names, kernel = kernel_runs
-    peer_names, peer = runs(MesaPeerModel)
-    assert peer_names == names
-    return compare(names, peer, kernel)
+def kernel_runs(world: str) -> tuple[list[str], np.ndarray]:
+    """The kernel's runs of ``world``, computed once per session."""
+    if world not in _kernel:
+        _kernel[world] = runs(InfluenceModel, world)
+    return _kernel[world]
 
 
-def test_quantities_compared(kernel_runs):
-    names, kernel = kernel_runs
-    assert len(names) == 2 * len(MEASURES)  # the default world's two companies
+def honest(world: str) -> list[dict]:
+    """The honest peer against the kernel in ``world``, computed once per session."""
+    if world not in _honest:
+        names, kernel = kernel_runs(world)
+        peer_names, peer = runs(MesaPeerModel, world)
+        assert peer_names == names
+        _honest[world] = compare(names, peer, kernel)
+    return _honest[world]
+
+
+@pytest.mark.parametrize("world", list(WORLDS))
+def test_quantities_compared(world):
+    names, kernel = kernel_runs(world)
+    assert len(names) == 2 * len(MEASURES)  # two companies in either world
     assert np.isfinite(kernel).all()
     # Nothing degenerate: every quantity varies across worlds and sales are not zero.
     assert (kernel.std(axis=0) > 0).all()
     assert (kernel[:, [j for j, n in enumerate(names) if n.endswith("sales")]] > 0).all()
 
 
-def test_peer_agrees_with_kernel_in_distribution(honest):
-    print("\n" + table(honest))
-    off = [r["name"] for r in honest if r["ratio"] > 1.0]
-    assert not off, f"peer differs from kernel beyond sampling error on {off}:\n{table(honest)}"
+@pytest.mark.parametrize("world", list(WORLDS))
+def test_peer_agrees_with_kernel_in_distribution(world):
+    rows = honest(world)
+    print(f"\n{world} world, peer against kernel\n" + table(rows))
+    off = [r["name"] for r in rows if r["ratio"] > 1.0]
+    assert not off, f"peer differs from kernel beyond sampling error on {off}:\n{table(rows)}"
 
 
-def test_comparison_detects_a_bent_rule(kernel_runs, honest):
-    names, kernel = kernel_runs
-    _, bent = runs(MesaPeerModel, consumer_class=SymmetricConsumer)
+def test_comparison_detects_a_bent_rule():
+    names, kernel = kernel_runs("default")
+    _, bent = runs(MesaPeerModel, "default", consumer_class=SymmetricConsumer)
     rows = compare(names, bent, kernel)
-    print("\n" + table(rows))
+    print("\ndefault world, peer ignoring the asymmetry against kernel\n" + table(rows))
     worst = max(r["ratio"] for r in rows)
     assert worst > 1.0, f"a peer that ignores the asymmetry went unnoticed:\n{table(rows)}"
-    assert worst > max(r["ratio"] for r in honest)
+    assert worst > max(r["ratio"] for r in honest("default"))
     # The bend raises trust, as ignoring bad news must.
     trust = [r for r in rows if r["name"].endswith("trust_mean")]
     assert all(r["diff"] > 0 for r in trust), table(rows)
