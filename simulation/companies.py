@@ -434,6 +434,7 @@ class Company(mesa.Agent):
         The liaison is paid first. The rest is shared equally between the
         relationships alive and buys posts at each deal's price (the market
         rate, plus the retainer of an involved deal), up to ``max_posts`` per
+        (or that influencer's own ``max_posts``, a plan's cap)
         influencer; money a capped influencer cannot absorb goes to the
         others, and once every partner is capped the company recruits its
         largest remaining candidate. What no one can absorb is reported as
@@ -459,7 +460,8 @@ class Company(mesa.Agent):
             for inf in open_:
                 price = post_price(inf.audience_share, n, inf.deal, s,
                                    self.model.params["market_size"], inf.fee)
-                room = (s["max_posts"] - inf.posts) * price
+                cap = inf.max_posts if inf.max_posts > 0 else s["max_posts"]
+                room = (cap - inf.posts) * price
                 pay = min(each, room)
                 inf.posts += pay / price
                 inf.fee_paid += pay

@@ -113,6 +113,7 @@ class Influencer(mesa.Agent):
         self.audience_size = max(1, int(round(audience_share * model.params["consumers"])))
         self.engagement = engagement
         self.fee = 0.0  # own rate per post for the whole market; 0: the market rate
+        self.max_posts = 0.0  # own cap on sponsored posts a week; 0: the company's
         self.settings = settings
         self.deal = deal
         self.takes_company_deal = True  # False when the role set its own deal

@@ -125,6 +125,7 @@ class InfluenceModel(mesa.Model):
                              candidate=candidate, followers=followers)
             inf.audience_size = audiences[-1].size
             inf.fee = float(role.get("fee", 0.0))
+            inf.max_posts = float(role.get("max_posts", 0.0))
             inf.takes_company_deal = deal == "company"
             (company.candidates if candidate else company.influencers).append(inf)
             self.influencers.append(inf)

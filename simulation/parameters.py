@@ -618,6 +618,11 @@ INFLUENCER_ROLE_PARAMS: tuple[Param, ...] = (
            "rate (post_fee per 1,000 followers in the market).",
        source="scenario input: an influencer's own rate card (a strategist's roster); 0 by "
               "default: every generated influencer is paid the market rate"),
+    _p("max_posts", 0.0, "float", 0.0, 21.0, "posts per week",
+       doc="Most sponsored posts a week this influencer's deal buys; 0 takes the company's "
+           "max_posts.",
+       source="scenario input: a plan's cap for one influencer (a strategist's posting "
+              "schedule); 0 by default: the company's cap"),
     _p("engagement", 0.0, "float", 0.0, 1.0, "probability per post",
        doc="Chance that a follower attends to one post of this influencer; 0 reads it from "
            "the follower count (engagement_ref, engagement_exponent).",

@@ -308,6 +308,9 @@ FRENCH: dict[str, dict[str, tuple[str, str]]] = {
                 "Prix d'une publication de cet influenceur avant la provision du contrat, pour "
                 "tout le marché ; 0 prend le tarif de marché (tarif pour 1 000 abonnés dans le "
                 "marché)."),
+        "max_posts": ("Publications au plus (propre)",
+                      "Nombre maximal de publications sponsorisées par semaine pour cet "
+                      "influenceur ; 0 prend le plafond de l'entreprise."),
         "engagement": ("Engagement propre",
                        "Chance qu'un abonné prête attention à une publication de cet "
                        "influenceur ; 0 la lit dans le nombre d'abonnés (courbe d'engagement)."),

@@ -126,3 +126,17 @@ def test_an_own_engagement_replaces_the_curve_for_that_influencer_only() -> None
     assert b.influencers[1].engagement == 0.42
     assert [i.engagement for i in a.influencers if i.row != 1] == \
         [i.engagement for i in b.influencers if i.row != 1]
+
+
+def test_an_own_cap_limits_that_influencers_posts_only() -> None:
+    """A plan's posting schedule: influencers[0] at most half a post a week; the money it
+    cannot absorb goes to the others, as with the company's cap."""
+    base = set_path(set_path(resolve(), "consumers", 300), "companies[0].budget", 1000.0)
+    capped = set_path(base, "influencers[0].max_posts", 0.5)
+    a, b = _model(base), _model(capped)
+    a.step()
+    b.step()
+    assert a.influencers[0].posts == pytest.approx(a.companies[0].settings["max_posts"])
+    assert b.influencers[0].posts == pytest.approx(0.5)
+    others = [i.posts for i in b.companies[0].influencers if i.row != 0]
+    assert all(p == pytest.approx(b.companies[0].settings["max_posts"]) for p in others)
