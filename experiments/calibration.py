@@ -760,15 +760,25 @@ def _record(spec: CalibrationSpec, status: str, **extra: Any) -> bytes:
 def _lock(folder: Path) -> Iterator[None]:
     import fcntl
 
+    created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    path = folder / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise _fail(f"--out: got {str(folder)!r}; allowed: a folder no other calibration "
                         "is writing (one is running there now)") from None
-        yield
+        try:
+            yield
+        finally:
+            # The lock file stays (removing it would let two runs lock two inodes), except
+            # in a folder this run created and failed before writing anything into.
+            if created and [p.name for p in folder.iterdir()] == [LOCK_NAME]:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    folder.rmdir()
     finally:
         os.close(fd)
 

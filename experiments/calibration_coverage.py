@@ -148,8 +148,8 @@ def main(datasets: int, seed: int, workers: int, population: int, generations: i
         fit = calibration.run_calibration(spec, out / f"d{i:02d}" / "out", workers=workers,
                                           quiet=True, predictive=False)
         table = fit.table()
-        rows += [{"dataset": i, **r} for r in table]
-        click.echo(f"data set {i}: " + "; ".join(
+        rows += [{"dataset": i + 1, **r} for r in table]
+        click.echo(f"data set {i + 1}: " + "; ".join(
             f"{r['path']} {r['truth']:.3f} in [{r['q05']:.3f}, {r['q95']:.3f}]"
             f"{'' if r['covered'] else ' MISSED'}" for r in table)
             + f" ({fit.simulations:,} simulations, {time.monotonic() - began:.0f} s)")
