@@ -261,9 +261,13 @@ def _outputs() -> dict[str, Any]:
 
 
 def morris_doc(chosen: Sequence[Factor], *, consumers: int, weeks: int, seed: int,
-               trajectories: int, levels: int, replicates: int, noise_runs: int
-               ) -> dict[str, Any]:
-    """The screening spec: Morris over ``chosen``, and the default world ``noise_runs`` times."""
+               trajectories: int, levels: int, replicates: int, noise_runs: int,
+               common_seeds: bool = True) -> dict[str, Any]:
+    """The screening spec: Morris over ``chosen``, and the default world ``noise_runs`` times.
+
+    With ``common_seeds`` (the default) every design point runs replicate r under the same
+    seed (common random numbers), so an elementary effect is the parameter's doing alone.
+    """
     runs = trajectories * (len(chosen) + 1) * replicates + noise_runs
     return {"title": f"Sensitivity screening: Morris over {len(chosen)} ungrounded parameters",
             "scenario": "default", "seed": seed, "weeks": weeks, "max_runs": runs,
@@ -271,14 +275,15 @@ def morris_doc(chosen: Sequence[Factor], *, consumers: int, weeks: int, seed: in
             "analysis": {"outputs": list(METRICS)},
             "experiments": [
                 {"name": MORRIS, "replicates": replicates,
-                 "design": {"kind": "morris", "samples": trajectories, "levels": levels},
+                 "design": {"kind": "morris", "samples": trajectories, "levels": levels,
+                            **({"common_seeds": True} if common_seeds else {})},
                  "parameters": _parameter_tables(chosen), "outputs": _outputs()},
                 {"name": NOISE, "replicates": noise_runs, "design": {"kind": "grid"},
                  "outputs": _outputs()}]}
 
 
 def sobol_doc(chosen: Sequence[Factor], *, consumers: int, weeks: int, seed: int, samples: int,
-              replicates: int) -> dict[str, Any]:
+              replicates: int, common_seeds: bool = True) -> dict[str, Any]:
     """The Sobol/Saltelli spec over ``chosen`` under root seed ``seed``."""
     runs = samples * (len(chosen) + 2) * replicates
     return {"title": f"Sensitivity: Sobol over {len(chosen)} parameters, root seed {seed}",
@@ -287,7 +292,8 @@ def sobol_doc(chosen: Sequence[Factor], *, consumers: int, weeks: int, seed: int
             "analysis": {"outputs": list(METRICS)},
             "experiments": [
                 {"name": SOBOL, "replicates": replicates,
-                 "design": {"kind": "sobol", "samples": samples},
+                 "design": {"kind": "sobol", "samples": samples,
+                            **({"common_seeds": True} if common_seeds else {})},
                  "parameters": _parameter_tables(chosen), "outputs": _outputs()}]}
 
 
@@ -442,16 +448,21 @@ def morris_table(folder: Path, seed: int = 0) -> tuple[Any, Any, dict[str, Any]]
 FLOOR_FACTOR = 1.5
 
 
-def noise_floor(noise: Any, replicates: int, levels: int) -> dict[str, float]:
+def noise_floor(noise: Any, replicates: int, levels: int,
+                common_seeds: bool = False) -> dict[str, float]:
     """The mu* that seed noise alone gives an inert parameter, per output.
 
-    Every design point runs under its own seeds, so an elementary effect of a
+    With common seeds both ends of a step run under the same seeds, so an inert
+    parameter's elementary effect is exactly 0: the floor is 0. Otherwise every
+    design point runs under its own seeds, so an elementary effect of a
     parameter that does nothing is the difference of two independent means of
     ``replicates`` runs over the step: its mean absolute value is
     ``2 sigma / sqrt(pi * replicates) / delta``, with sigma the outputs'
     standard deviation over seeds (from the noise runs) and delta SALib's step,
     ``levels / (2 (levels - 1))``.
     """
+    if common_seeds:
+        return dict.fromkeys(OUTPUTS, 0.0)
     delta = levels / (2 * (levels - 1))
     out = {}
     for output in OUTPUTS:
@@ -633,11 +644,15 @@ def sensitivity() -> None:
               help="Root seed.")
 @click.option("--include", callback=_pattern, default=None, metavar="REGEX",
               help="Only the parameters whose column name matches (a quick check).")
+@click.option("--independent-seeds", is_flag=True,
+              help="Give every design point its own seeds instead of common random numbers "
+                   "(the Sobol stage follows the screening's choice).")
 @click.pass_context
 def morris(ctx: click.Context, out: Path, workers: int | None, scheduler: str | None,
            dask_local: int | None, retry_failed: bool, rerun_changed: bool, quiet: bool,
            consumers: int, weeks: int, trajectories: int, levels: int, replicates: int,
-           noise_runs: int, seed: int, include: re.Pattern[str] | None) -> None:
+           noise_runs: int, seed: int, include: re.Pattern[str] | None,
+           independent_seeds: bool) -> None:
     """Screen every ungrounded parameter with Morris elementary effects into DIR/morris."""
     _check_out(out)
     if levels % 2:
@@ -653,7 +668,7 @@ def morris(ctx: click.Context, out: Path, workers: int | None, scheduler: str | 
                     + ", ".join(f.name for f in factors(_base(consumers))))
     doc = morris_doc(chosen, consumers=consumers, weeks=weeks, seed=seed,
                      trajectories=trajectories, levels=levels, replicates=replicates,
-                     noise_runs=noise_runs)
+                     noise_runs=noise_runs, common_seeds=not independent_seeds)
     _run_stage(ctx, out, MORRIS, doc, workers=workers, scheduler=scheduler,
                dask_local=dask_local, rerun_changed=rerun_changed, retry_failed=retry_failed,
                quiet=quiet, prepare=lambda: record_factors(out, chosen))
@@ -682,7 +697,8 @@ def sobol(ctx: click.Context, out: Path, workers: int | None, scheduler: str | N
         raise _fail(f"--samples: got {samples}; allowed: a power of 2 in [2, 65536]")
     screening = _screening(out)
     indices, noise, experiment = morris_table(out / MORRIS)
-    floor = noise_floor(noise, experiment["replicates"], experiment["levels"])
+    floor = noise_floor(noise, experiment["replicates"], experiment["levels"],
+                        bool(experiment.get("common_seeds")))
     names, _ = select(indices, smallest_effect, max_params, floor)
     consumers = screening["set"]["consumers"]
     by_name = {f.name: f for f in _factors_of(experiment, consumers)}
@@ -695,7 +711,8 @@ def sobol(ctx: click.Context, out: Path, workers: int | None, scheduler: str | N
          "seeds": list(seeds)}, indent=1) + "\n").encode("utf-8"))
     for seed in seeds:
         doc = sobol_doc(chosen, consumers=consumers, weeks=screening["weeks"], seed=seed,
-                        samples=samples, replicates=replicates)
+                        samples=samples, replicates=replicates,
+                        common_seeds=bool(experiment.get("common_seeds")))
         _run_stage(ctx, out, f"{SOBOL}-seed{seed}", doc, workers=workers, scheduler=scheduler,
                    dask_local=dask_local, rerun_changed=rerun_changed,
                    retry_failed=retry_failed, quiet=quiet)
@@ -907,7 +924,8 @@ def write_report(out: Path, report_path: Path) -> list[Path]:
     except (OSError, ValueError):
         selection = {"smallest_effect": SMALLEST_MU_STAR, "max_params": None, "chosen": []}
     smallest = float(selection.get("smallest_effect", SMALLEST_MU_STAR))
-    floor = noise_floor(noise, experiment["replicates"], experiment["levels"])
+    floor = noise_floor(noise, experiment["replicates"], experiment["levels"],
+                        bool(experiment.get("common_seeds")))
     bar = thresholds(smallest, floor)
     _, ranking = select(indices, smallest, 10**6, floor)
     figures = report_path.parent / "figures"
@@ -975,11 +993,18 @@ def write_report(out: Path, report_path: Path) -> list[Path]:
         f"(the union where several experiments sweep it), else the default +/- "
         f"{BAND:.0%} clipped to the declared bounds (for a default of 0, a band of "
         f"{ZERO_BAND:.0%} of the declared range centred on it); integers rounded inward.",
-        "- **Seed noise:** every design point runs under its own seeds (derived from its "
-        "configuration), so a parameter that does nothing still shows elementary effects: "
-        "the difference of two independent means over the step. Their expected mu* is the "
-        "noise floor 2 sigma / (sqrt(pi R) delta), sigma the output's sd over seeds (from "
-        "the noise runs), R the replicates per point, delta SALib's step.",
+        ("- **Seed noise:** common random numbers: replicate r of every design point runs "
+         "under the same seed (`design.common_seeds`), so an elementary effect, and a "
+         "difference between Sobol points, is the parameters' doing alone: a parameter "
+         "that does nothing has mu* = 0 exactly (noise floor 0). The indices are those of "
+         "the model averaged over the replicates' draws, and the two root seeds draw "
+         "different replicate seeds, so the rank check still tests the draws."
+         if experiment.get("common_seeds") else
+         "- **Seed noise:** every design point runs under its own seeds (derived from its "
+         "configuration), so a parameter that does nothing still shows elementary effects: "
+         "the difference of two independent means over the step. Their expected mu* is the "
+         "noise floor 2 sigma / (sqrt(pi R) delta), sigma the output's sd over seeds (from "
+         "the noise runs), R the replicates per point, delta SALib's step."),
         f"- **Selection for Sobol:** the parameters whose mu* reaches, on some trust output, "
         f"the smallest effect ({smallest:g}) or {FLOOR_FACTOR:g} times the noise floor "
         "where that is higher (here: " + ", ".join(
@@ -1079,7 +1104,7 @@ def write_report(out: Path, report_path: Path) -> list[Path]:
         if table.empty:
             lines += ["Not finished: run `influence sensitivity sobol` again to resume.", ""]
             continue
-        if not noise.empty:
+        if not noise.empty and not sobol_experiment.get("common_seeds"):
             shares = ", ".join(
                 f"{labels[o]} {float(noise[o].var(ddof=1)) / sobol_experiment['replicates'] / float(means[o].var(ddof=1)):.1%}"  # noqa: E501
                 for o in OUTPUTS)

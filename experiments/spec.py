@@ -81,7 +81,7 @@ TOP_KEYS = ("title", "description", "scenario", "seed", "replicates", "weeks", "
 EXPERIMENT_KEYS = ("name", "description", "scenario", "replicates", "weeks", "set", "design",
                    "parameters", "outputs")
 PARAMETER_KEYS = ("path", "paths", "name", "values", "range", "steps")
-DESIGN_KEYS = ("kind", "samples", "levels")
+DESIGN_KEYS = ("kind", "samples", "levels", "common_seeds")
 OUTPUT_KEYS = ("every", "end", "metrics")
 ANALYSIS_KEYS = ("outputs",)
 
@@ -132,6 +132,7 @@ class Experiment:
     every: int
     end: bool
     metrics: tuple[str, ...]
+    common_seeds: bool = False
 
 
 @dataclass(frozen=True)
@@ -238,9 +239,18 @@ class Spec:
                         run_id=f"{experiment.name}__p{index:05d}__r{replicate:03d}",
                         experiment=experiment.name, point=index, sample=sample,
                         replicate=replicate, values=dict(values), config=config,
-                        seed=derive_seed(self.seed, config, replicate), weeks=experiment.weeks,
+                        seed=self._seed(experiment, config, replicate), weeks=experiment.weeks,
                         every=experiment.every, end=experiment.end, metrics=experiment.metrics))
         return out
+
+    def _seed(self, experiment: Experiment, config: dict[str, Any], replicate: int) -> int:
+        """A run's seed: from its configuration, or, with ``common_seeds``, from the
+        experiment and replicate alone, so that every design point sees the same random
+        numbers (common random numbers: differences between points are the parameters'
+        doing, not the draws')."""
+        if experiment.common_seeds:
+            return derive_seed(self.seed, {"experiment": experiment.name}, replicate)
+        return derive_seed(self.seed, config, replicate)
 
     def fixed_paths(self, experiment: Experiment) -> list[str]:
         """Paths a posterior draw leaves alone: the experiment's [set] and varied parameters.
@@ -432,6 +442,9 @@ def _experiment(merged: dict[str, Any], where: str, own: Mapping[str, Any], labe
     samples = _integer(design.get("samples", 0 if kind == "grid" else 8),
                        f"{at('design')}.samples", label, 0 if kind == "grid" else 1, 1_000_000)
     levels = _integer(design.get("levels", 4), f"{at('design')}.levels", label, 2, 100)
+    common = design.get("common_seeds", False)
+    if not isinstance(common, bool):
+        raise SpecError(label, f"{at('design')}.common_seeds", common, "true or false")
 
     tables = merged.get("parameters", [])
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
@@ -472,7 +485,7 @@ def _experiment(merged: dict[str, Any], where: str, own: Mapping[str, Any], labe
     experiment = Experiment(name=name, scenario=str(scenario.source), base=base,
                             parameters=tuple(varied), design=kind, samples=samples,
                             levels=levels, replicates=replicates, weeks=weeks, every=every,
-                            end=end, metrics=tuple(metrics))
+                            end=end, metrics=tuple(metrics), common_seeds=common)
     # Count the plan before building it: a typo must not exhaust memory while planning.
     from .designs import planned_points, points
 

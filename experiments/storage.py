@@ -203,6 +203,7 @@ def describe(spec: Spec) -> dict[str, Any]:
                 "samples": e.samples, "levels": e.levels, "replicates": e.replicates,
                 "weeks": e.weeks, "every": e.every, "end": e.end, "metrics": list(e.metrics),
                 "companies": [c["name"] for c in e.base["companies"]],
+                **({"common_seeds": True} if e.common_seeds else {}),
                 "parameters": [{"name": p.name, "paths": list(p.paths),
                                 "values": None if p.values is None else list(p.values),
                                 "low": p.low, "high": p.high, "kind": p.kind, "steps": p.steps}

@@ -243,3 +243,22 @@ baseline = "main"
 """
     with pytest.raises(SpecError, match=message):
         load(write(tmp_path, text))
+
+
+def test_common_seeds_give_every_design_point_the_same_random_numbers(tmp_path: Path) -> None:
+    """Common random numbers: with design.common_seeds the seed depends on the replicate
+    only, so the points of a sensitivity design differ by their parameters alone."""
+    common = load(write(tmp_path, GOOD.replace('kind = "grid"',
+                                               'kind = "grid"\ncommon_seeds = true'), "c.toml"))
+    plain = load(write(tmp_path, GOOD, "p.toml"))
+    by_replicate: dict[int, set[int]] = {}
+    for run in common.runs():
+        by_replicate.setdefault(run.replicate, set()).add(run.seed)
+    assert all(len(seeds) == 1 for seeds in by_replicate.values())
+    assert len({next(iter(s)) for s in by_replicate.values()}) == len(by_replicate)
+    assert len({run.seed for run in plain.runs()}) == len(plain.runs())
+
+
+def test_common_seeds_must_be_true_or_false(tmp_path: Path) -> None:
+    with pytest.raises(SpecError, match="common_seeds"):
+        load(write(tmp_path, GOOD.replace('kind = "grid"', 'kind = "grid"\ncommon_seeds = 1')))

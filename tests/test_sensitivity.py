@@ -207,3 +207,14 @@ def test_fuzzed_options(study, levels, trajectories, seed, include, samples, see
             "sensitivity", "sobol", "--out", str(out.with_name("m")), "--samples", samples,
             "--seeds", seeds, "--smallest-effect", smallest, "--max-params", "2",
             "--workers", "1", "-q"]))
+
+
+def test_common_random_numbers_make_an_inert_parameter_exactly_zero(study: Path) -> None:
+    """With common seeds (the default) both ends of a Morris step see the same draws, so a
+    parameter the world never reads has no elementary effect at all, and the floor is 0."""
+    indices, noise, experiment = sens.morris_table(study / "morris")
+    assert experiment.get("common_seeds") is True
+    mu = indices.set_index(["parameter", "output"])["mu_star"]
+    assert all(mu[(INERT, output)] == 0.0 for output in sens.OUTPUTS)
+    floor = sens.noise_floor(noise, experiment["replicates"], experiment["levels"], True)
+    assert set(floor.values()) == {0.0}
