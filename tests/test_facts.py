@@ -139,3 +139,16 @@ def test_fuzzed_options_exit_clean(only: str, seeds: str) -> None:
         only = "F5"  # a valid list other than F5 would run slow facts: keep cases quick
     result = invoke_bounded(["check", "facts", "-q", "--only", only, "--seeds", seeds])
     assert_clean(result)
+
+
+def test_the_documented_panel_at_the_defaults() -> None:
+    """The run docs/validation.md section 9 reports (seeds 0-9): F1, F3, F4 and F5 hold;
+    F2, F6 and F7 fail, each printed with its reason. A change of defaults or rules that
+    moves a verdict fails here, so the documentation is rewritten with it."""
+    results = {r.id: r for r in facts.panel(seeds=10, workers=2)}
+    assert {k for k, r in results.items() if r.holds} == {"F1", "F3", "F4", "F5"}
+    for fact in ("F2", "F6", "F7"):
+        lines = results[fact].lines()
+        assert lines[0].endswith("FAILS") and lines[-1].startswith("   why: ")
+    f4 = results["F4"].checks[0]
+    assert abs(f4.value - facts.NIELSEN_RATIO) < 0.1, "calibrated to Nielsen's ratio"
