@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -621,6 +622,7 @@ class Simulator:
     seed: int
     statistics: tuple[Statistic, ...]
     series: tuple[str, ...]
+    parent: int | None = None  # set for local forked workers: they die with this process
 
     def config(self, values: Mapping[str, float]) -> dict[str, Any]:
         """The resolved configuration of a particle (values by pyabc key)."""
@@ -653,7 +655,19 @@ class Simulator:
         return out
 
     def __call__(self, values: Mapping[str, float]) -> dict[str, float]:
+        global _ARMED
+        if self.parent is not None and os.getpid() != _ARMED and os.getpid() != self.parent:
+            from experiments.executors import die_with_parent
+
+            # A kill -9 of the command must not leave pyabc's forked workers running
+            # (and holding the folder's lock, so that a resume would be refused).
+            die_with_parent(self.parent)
+            _ARMED = os.getpid()
         return statistic_values(self.statistics, self.simulate(values))
+
+
+#: The process that has armed its death with its parent (see Simulator.__call__).
+_ARMED: int | None = None
 
 
 def simulator(spec: CalibrationSpec) -> Simulator:
@@ -840,6 +854,8 @@ def run_calibration(spec: CalibrationSpec, out: Path, *, workers: int = 1,
         resume = _check_resumable(spec, out)
         db = "sqlite:///" + str((out / DB_NAME).resolve())
         model = simulator(spec)
+        if workers > 1 and scheduler is None and dask_local is None:
+            model = dataclasses.replace(model, parent=os.getpid())
         prior = pyabc.Distribution(**{p.key: p.rv() for p in spec.priors})
         sampler, closer = _sampler(workers, scheduler, dask_local,
                                    progress=not quiet and _isatty(sys.stderr))
@@ -861,7 +877,8 @@ def run_calibration(spec: CalibrationSpec, out: Path, *, workers: int = 1,
                 observed = statistic_values(model.statistics, observed_series(spec))
                 history = abc.new(db, observed)
             elif resumed_from is not None and resumed_from >= 0:
-                _say(quiet, f"resuming {out}: {resumed_from + 1} generations stored, "
+                _say(quiet, f"resuming {out}: {resumed_from + 1} generation"
+                            f"{'s' if resumed_from else ''} stored, "
                             f"{history.total_nr_simulations:,} simulations done")
             _generations(abc, history, spec, quiet)
         finally:

@@ -270,7 +270,7 @@ def test_resumes_after_kill_9_and_extends_and_refuses_another_spec(tmp_path) -> 
                                                   truth=TRUTH["word_of_mouth"]))
     resumed = invoke(["calibrate", str(spec), "--out", str(out)])
     assert resumed.exit_code == 0, resumed.output
-    assert f"resuming {out}: {stored} generations stored" in resumed.stderr
+    assert f"resuming {out}: {stored} generation" in resumed.stderr
     assert _generations_stored(out / "abc.db") == stored + 1
     assert (out / "posterior.csv").exists()
 
