@@ -145,3 +145,130 @@ def _report(result: Plan, quiet: bool) -> None:
     if not quiet:
         for note in result.notes:
             click.echo(f"note: {note}", err=True)
+
+
+# --------------------------------------------------------------------------
+# plan search, plan report (issue 13 items 2 and 3)
+# --------------------------------------------------------------------------
+def _command_line() -> str:
+    """The command as typed, for the reproducibility block."""
+    import shlex
+    import sys
+
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    argv = obj.get("argv") if isinstance(obj, dict) else None
+    return shlex.join(["influence", *(argv if argv is not None else sys.argv[1:])])
+
+
+@plan.command()
+@click.argument("folder", callback=_folder)
+@click.option("--out", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="Search folder (created; the same command resumes it)  "
+                   "[default: FOLDER/search].")
+@click.option("--trials", type=int, default=200, show_default=True,
+              help="Candidate plans to evaluate (raise it to extend a finished search).")
+@click.option("--replicates", type=int, default=8, show_default=True,
+              help="Draws every plan is run on (the same draws for every plan).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Root seed.")
+@click.option("--objective", "objectives", multiple=True, metavar="METRIC[:MEASURE]",
+              help="trust, sales or profit, :mean (default) or :cvar10 (the worst 10 %); "
+                   "twice for a Pareto front  [default: profit].")
+@click.option("--uncertainty", default="ranges", show_default=True,
+              metavar="ranges|none|POSTERIOR.csv",
+              help="The uncertain parameters: drawn from the study's declared ranges, none "
+                   "(seed noise only), or a calibration posterior file.")
+@click.option("--consumers", type=int, default=None,
+              help="Modelled consumers  [default: the company's market.consumers].")
+@click.option("--max-posts", type=int, default=None,
+              help="A cap on sponsored posts a week per influencer.")
+@click.option("--min-engaged", type=float, default=0.0, show_default=True,
+              help="Least share of the chosen influencers on an engaged (standing) deal.")
+@click.option("--disclosure", type=float, default=None, metavar="SALIENCE",
+              help="A disclosure rule: the least salience of a paid post's disclosure.")
+@click.option("--fix", "fixed", multiple=True, metavar="LEVER",
+              help="Keep a company lever at its company.toml value: liaison, transparency, "
+                   "feedback (repeatable).")
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="Local worker processes.")
+@click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
+              help="Run on a Dask scheduler at ADDRESS (or 'local:N' for a local cluster).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def search(folder: Path, out: Path | None, trials: int, replicates: int, seed: int,
+           objectives: tuple[str, ...], uncertainty: str, consumers: int | None,
+           max_posts: int | None, min_engaged: float, disclosure: float | None,
+           fixed: tuple[str, ...], workers: int, dask_address: str | None,
+           quiet: bool) -> None:
+    """Search FOLDER's roster for a robust plan, against the baselines, on common draws.
+
+    Writes into --out: best_plan.csv (the roster with the decision column),
+    plans.parquet (every evaluated plan), pareto.parquet, replicates.parquet,
+    draws.parquet, series.parquet, summary.json and the study (search.db).
+    """
+    import warnings
+
+    from experiments.executors import DaskExecutor, LocalPool
+
+    from . import search as searching
+
+    if out is not None and (not str(out).strip() or _empty_out_given()):
+        raise _fail("--out: got ''; allowed: a folder path (not empty)")
+    if not 1 <= workers <= 512:
+        raise _fail(f"--workers: got {workers}; allowed: an integer in [1, 512]")
+    target = folder / "search" if out is None else out
+    try:
+        options = searching.Options(
+            trials=trials, replicates=replicates, seed=seed,
+            objectives=tuple(searching.parse_objective(x) for x in (objectives or ("profit",))),
+            uncertainty=uncertainty.strip() or "ranges", consumers=consumers,
+            max_posts=max_posts, min_engaged=min_engaged, disclosure=disclosure,
+            fixed=tuple(dict.fromkeys(x.strip().lower() for x in fixed)))
+        prepared = searching.prepare(folder, options)
+        searching.check_out(target, prepared)
+    except (PlanError, searching.SearchError) as error:
+        raise _fail(str(error)) from None
+    if dask_address is not None:
+        if dask_address.startswith("local:"):
+            try:
+                executor = DaskExecutor(local=int(dask_address[6:]))
+            except ValueError:
+                raise _fail(f"--dask: got {dask_address!r}; allowed: a scheduler address or "
+                            "local:N") from None
+        else:
+            executor = DaskExecutor(address=dask_address)
+    else:
+        executor = LocalPool(workers)
+    bar = None
+
+    def progress(done: int, total: int, best: str) -> None:
+        nonlocal bar
+        if quiet:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="plans", file=click.get_text_stream(
+                "stderr"), show_pos=True, item_show_func=lambda item: item)
+            bar.__enter__()
+        bar.update(done - bar.pos, best)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            if isinstance(executor, DaskExecutor):
+                with executor:
+                    summary = searching.run_search(prepared, target, executor,
+                                                   command=_command_line(), progress=progress)
+            else:
+                summary = searching.run_search(prepared, target, executor,
+                                               command=_command_line(), progress=progress)
+        except searching.SearchError as error:
+            raise _fail(str(error)) from None
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+    import pandas as pd
+
+    rows = pd.read_csv(target / "best_plan.csv").to_dict("records")
+    for line in searching.describe(summary, rows):
+        click.echo(line)
+    click.echo(f"wrote {target}/best_plan.csv, plans.parquet, pareto.parquet; "
+               f"`influence plan report {target}` writes the decision report")
