@@ -272,3 +272,37 @@ def search(folder: Path, out: Path | None, trials: int, replicates: int, seed: i
         click.echo(line)
     click.echo(f"wrote {target}/best_plan.csv, plans.parquet, pareto.parquet; "
                f"`influence plan report {target}` writes the decision report")
+
+
+@plan.command()
+@click.argument("folder", callback=_folder)
+@click.option("--out", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="Folder for the report files  [default: the search folder].")
+@click.option("--lang", "languages", multiple=True, type=click.Choice(["en", "fr"]),
+              help="Language (repeatable)  [default: en and fr].")
+@click.option("--no-pdf", is_flag=True, help="HTML only.")
+def report(folder: Path, out: Path | None, languages: tuple[str, ...], no_pdf: bool) -> None:
+    """Write the decision report of the search in FOLDER: report.<lang>.html and .pdf.
+
+    One self-contained HTML file per language (figures embedded, nothing fetched)
+    and the same as PDF: the recommendation, outcomes against the baselines with
+    90 % bands and regret, where the recommendation would change, the assumptions
+    and a reproducibility block.
+    """
+    from . import report as reporting
+
+    if out is not None and (not str(out).strip() or _empty_out_given()):
+        raise _fail("--out: got ''; allowed: a folder path (not empty)")
+    target = folder if out is None else out
+    if target.exists() and not target.is_dir():
+        raise _fail(f"--out: got {str(target)!r}, which is a file; allowed: a folder")
+    try:
+        written = reporting.write_report(folder, target, tuple(dict.fromkeys(
+            languages or reporting.LANGUAGES)), pdf=not no_pdf)
+    except reporting.ReportError as error:
+        raise _fail(str(error)) from None
+    except OSError as error:
+        raise _fail(f"--out: got {str(target)!r}; allowed: a folder that can be written "
+                    f"({error.strerror or error})") from None
+    for path in written:
+        click.echo(f"wrote {path}")
