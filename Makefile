@@ -64,3 +64,7 @@ docs: $(STAMP)
 
 clean:
 	rm -rf $(VENV) results .pytest_cache
+
+## make plan-bench: the plan search on the example, 200 plans x 8 draws at 5,000 consumers on 2 workers.
+plan-bench: $(STAMP)
+	$(BIN)/python benchmarks/plan_bench.py

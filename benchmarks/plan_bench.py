@@ -12,6 +12,8 @@ target is 15 minutes on 2 cores.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -42,8 +44,11 @@ def main() -> int:
                str(args.replicates), "--consumers", str(args.consumers), "--workers",
                str(args.workers), "--quiet"]
     start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the search and its workers
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     print(done.stdout, end="")
     if done.returncode != 0:
         print(done.stderr, file=sys.stderr)
@@ -54,6 +59,9 @@ def main() -> int:
           f"({seconds / 60:.1f} min; at most {runs:,} runs, {seconds * args.workers / runs:.3f} "
           f"core-s a run); target {TARGET_S / 60:.0f} min: "
           + ("met" if seconds <= TARGET_S else f"missed by {seconds - TARGET_S:.0f} s"))
+    print(f"CPU time of the search and its workers: {cpu:.1f} s ({cpu / args.workers:.1f} s "
+          f"on {args.workers} free cores; {os.cpu_count()} cores here, load average "
+          f"{os.getloadavg()[0]:.1f}: a busy machine stretches the wall time)")
     if temp is not None:
         shutil.rmtree(temp, ignore_errors=True)
     return 0
