@@ -917,8 +917,8 @@ def write_report(out: Path, report_path: Path) -> list[Path]:
     consumers, weeks = screening["set"]["consumers"], screening["weeks"]
     study_factors = _factors_of(experiment, consumers, out)
     labels = output_labels(experiment["companies"])
-    written = [atomic_write_bytes(out / "morris.csv", indices.to_csv(
-        index=False, lineterminator="\n").encode("utf-8"))]
+    morris_csv = indices.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    written = [atomic_write_bytes(out / "morris.csv", morris_csv)]
     try:
         selection = json.loads((out / SELECTION).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -942,8 +942,8 @@ def write_report(out: Path, report_path: Path) -> list[Path]:
     finished = [(s, t) for s, _, t, _, _ in sobols if not t.empty]
     if finished:
         both = pd.concat([t.assign(seed=s) for s, t in finished], ignore_index=True)
-        written.append(atomic_write_bytes(out / "sobol.csv", both.to_csv(
-            index=False, lineterminator="\n").encode("utf-8")))
+        sobol_csv = both.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        written.append(atomic_write_bytes(out / "sobol.csv", sobol_csv))
 
     m_budget = _stage_budget(out, MORRIS)
     budgets = [(MORRIS, m_budget)] + [(f.name, _stage_budget(out, f.name))
