@@ -36,6 +36,7 @@ world: $(STAMP)
 ## installed where it can be, or make fails naming the command (never a quiet skip).
 test: install
 	.ci/chromium
+	.ci/poppler
 	$(BIN)/ruff check simulation scenarios experiments tests benchmarks
 	CI=true $(BIN)/python -m pytest -q
 

@@ -123,8 +123,8 @@ def test_the_embedded_figure_reads_back_as_an_image(searched) -> None:
 
 
 def test_the_pdf_text_holds_the_recommendation_and_the_reproducibility_block(searched) -> None:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext missing (apt-get install poppler-utils)")
+    assert shutil.which("pdftotext") is not None, \
+        "pdftotext missing: run .ci/poppler (make test does), or apt-get install poppler-utils"
     summary = json.loads((searched / "summary.json").read_text(encoding="utf-8"))
     chosen = _chosen(searched)
     for lang, words in (("en", (f"Work with {len(chosen)} influencer", "Reproducibility",
