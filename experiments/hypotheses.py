@@ -685,8 +685,8 @@ def planted_section(path: Path) -> list[str]:
             f"A's, a spike-in of known size): {tally(effect)}; *supported* in "
             f"{effect.get('supported', 0)}/{n}.", "",
             f"The bar is {data['rate']:.0%} of reruns for each: "
-            f"**{'met' if data['passed'] else 'not met'}**. Made by `python -m "
-            f"experiments.planted`, which writes `{path.name}` next to this report "
+            f"**{'met' if data['passed'] else 'not met'}**. Made by `influence check "
+            f"planted`, which writes `{path.name}` next to this report "
             "(`make study` runs it).", ""]
 
 

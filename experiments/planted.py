@@ -21,9 +21,9 @@ The issue's bar: each verdict right in at least 95 % of 20 reruns.
 
 The full check runs as many replicates as the study's baselines have (32,
 ``experiments/hypotheses.toml``): it measures the protocol at the power the
-study's verdicts have. ``python -m experiments.planted`` runs it (20 reruns of 32 runs
-of 2,000 consumers over 156 weeks, a few minutes on 2 cores), prints the
-counts and writes them as JSON for the study's report
+study's verdicts have. ``influence check planted`` (or ``python -m experiments.planted``)
+runs it (20 reruns of 32 runs of 2,000 consumers over 156 weeks, a few minutes on 2 cores),
+prints the counts and writes them as JSON for the study's report
 (:func:`experiments.hypotheses.planted_section`); the tests run a reduced one.
 """
 
