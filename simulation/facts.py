@@ -125,6 +125,18 @@ class FactResult:
         return out
 
 
+#: The facts' titles, by id (the web UI names them too).
+TITLES = {
+    "F1": "Engagement by tier",
+    "F2": "The cost of sponsorship to the influencer",
+    "F3": "Disclosure",
+    "F4": "Friends above advertising",
+    "F5": "Trust asymmetry",
+    "F6": "Diffusion shape",
+    "F7": "Sponsored share of a feed",
+}
+
+
 def interval(values: Sequence[float], level: float = 0.95) -> tuple[float, float, float]:
     """Mean and Student-t interval over seeds; NaN bounds with fewer than two values."""
     x = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
@@ -361,7 +373,7 @@ def f1_engagement(seeds: Sequence[int], runs: Sequence[dict] | None = None) -> F
     figure = _tier_figure(means, {n: interval(rates[n]) for n in TIER_FOLLOWERS})
     tiers = ", ".join(f"{n} {f:,}" for n, f in TIER_FOLLOWERS.items())
     return FactResult(
-        id="F1", title="Engagement by tier",
+        id="F1", title=TITLES["F1"],
         statement="engagement rate falls with follower count: Instagram nano 1.78 %, micro "
                   "0.54 %, mega 0.33 %; elasticity about -0.2 to -0.35; likes per post still "
                   "rise with size",
@@ -454,7 +466,7 @@ def f2_sponsorship_cost(runs: Sequence[DefaultRun]) -> FactResult:
     ax.legend(fontsize=8)
     ax.set_title("F2 The cost of sponsorship to the influencer", fontsize=10)
     return FactResult(
-        id="F2", title="The cost of sponsorship to the influencer",
+        id="F2", title=TITLES["F2"],
         statement="a sponsored post costs an influencer about 0.19 % of followers relative to "
                   "an organic one, more for bigger influencers; no one loses most of an "
                   "audience in two years without a reason",
@@ -550,7 +562,7 @@ def f3_disclosure(seeds: Sequence[int], pairs: Sequence[dict] | None = None) -> 
     fig.suptitle(f"F3 Disclosure: disclosed minus undisclosed, {DISCLOSURE_WEEKS} weeks "
                  "(95 % CI over paired seeds)", fontsize=10)
     return FactResult(
-        id="F3", title="Disclosure",
+        id="F3", title=TITLES["F3"],
         statement="disclosure raises recognition and persuasion knowledge and lowers source "
                   "credibility, with no significant net short-run effect on brand attitude",
         source="Eisend et al. 2020 (meta-analysis, 61 papers); Liu & Zhao (37 influencer "
@@ -592,7 +604,7 @@ def f4_friends(runs: Sequence[DefaultRun]) -> FactResult:
     ax.set_title(f"F4 Friends above advertising: ratio {mean:.2f} (Nielsen: "
                  f"{NIELSEN_RATIO:.2f})", fontsize=10)
     return FactResult(
-        id="F4", title="Friends above advertising",
+        id="F4", title=TITLES["F4"],
         statement="83 % trust recommendations from people they know, against 63 % for TV ads",
         source="Nielsen 2015, Global Trust in Advertising",
         how=f"default world, {len(runs)} seeds: brand evidence of one friend's good story "
@@ -628,7 +640,7 @@ def f5_asymmetry(runs: Sequence[DefaultRun]) -> FactResult:
     ax.legend(fontsize=8)
     ax.set_title("F5 Trust asymmetry", fontsize=10)
     return FactResult(
-        id="F5", title="Trust asymmetry",
+        id="F5", title=TITLES["F5"],
         statement="trust is destroyed faster than it is built: a broken promise costs more "
                   "than a kept one earns",
         source="Slovic 1993; band upper end from the literature's range of kappa (Poortinga & "
@@ -698,7 +710,7 @@ def f6_diffusion(runs: Sequence[DefaultRun]) -> FactResult:
     ax.set_title("F6 Diffusion shape of awareness (orange: Billboard Co, blue: Engaged Co)",
                  fontsize=10)
     return FactResult(
-        id="F6", title="Diffusion shape",
+        id="F6", title=TITLES["F6"],
         statement="diffusion follows an S-curve with Bass p about 0.03 and q about 0.38 a year "
                   "(213 applications; q about 0.42 in a later meta-analysis)",
         source="Sultan, Farley & Lehmann 1990; Van den Bulte & Stremersch 2004",
@@ -742,7 +754,7 @@ def f7_sponsored_share(runs: Sequence[DefaultRun]) -> FactResult:
     ax.set(xlabel="sponsored share of a feed (%)")
     ax.set_title("F7 Sponsored share of a feed", fontsize=10)
     return FactResult(
-        id="F7", title="Sponsored share of a feed",
+        id="F7", title=TITLES["F7"],
         statement="on average 2 % of influencers' posts are sponsored; 90 % of influencers "
                   "sponsor at most 5 %",
         source="Wearisma 2018",

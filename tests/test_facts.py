@@ -152,3 +152,16 @@ def test_the_documented_panel_at_the_defaults() -> None:
         assert lines[0].endswith("FAILS") and lines[-1].startswith("   why: ")
     f4 = results["F4"].checks[0]
     assert abs(f4.value - facts.NIELSEN_RATIO) < 0.1, "calibrated to Nielsen's ratio"
+    # the committed panel (docs/figures/facts/facts.csv, shown on the UI's About page) is
+    # this one, check by check
+    import csv
+
+    from simulation.ui.about import FACTS_CSV
+
+    with FACTS_CSV.open(encoding="utf-8", newline="") as handle:
+        committed = [(r["fact"], r["check"], r["holds"] == "True", float(r["value"]))
+                     for r in csv.DictReader(handle)]
+    measured = [(r.id, c.name, c.holds, c.value) for r in results.values() for c in r.checks]
+    assert [m[:3] for m in committed] == [m[:3] for m in measured]
+    assert all(abs(a[3] - b[3]) <= 1e-9 * max(1.0, abs(b[3])) for a, b in
+               zip(committed, measured, strict=True))

@@ -1,4 +1,5 @@
-"""About: the model in plain words, the ODD summary, every parameter, how to cite.
+"""About: the model in plain words, the ODD summary, the stylised facts, every parameter,
+how to cite.
 
 The parameter table is the declaration's (:func:`simulation.parameters.parameter_table`)
 in English, and its French words (:mod:`simulation.parameters_fr`) in French.
@@ -6,7 +7,9 @@ in English, and its French words (:mod:`simulation.parameters_fr`) in French.
 
 from __future__ import annotations
 
+import csv
 from importlib import metadata
+from pathlib import Path
 
 import solara
 
@@ -55,6 +58,43 @@ def french_parameter_table() -> str:
     return "".join(parts)
 
 
+#: The stylised-facts panel as last measured and committed (``influence check facts --out
+#: docs/figures/facts``); the page shows it, it does not rerun it.
+FACTS_CSV = Path(__file__).resolve().parents[2] / "docs" / "figures" / "facts" / "facts.csv"
+
+
+def facts_rows(lang: str, path: Path = FACTS_CSV) -> list[tuple[str, str, str, str]] | None:
+    """Per fact: id, title, checks met of checks, verdict, in ``lang``; None without the file."""
+    from ..facts import TITLES
+
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            records = list(csv.DictReader(handle))
+    except OSError:
+        return None
+    rows = []
+    for fact in TITLES:
+        checks = [r for r in records if r["fact"] == fact]
+        if not checks:
+            continue
+        met = sum(r["holds"] == "True" for r in checks)
+        verdict = t("fact_holds" if met == len(checks) else "fact_fails", lang)
+        rows.append((fact, t(f"fact_{fact}", lang), f"{met} / {len(checks)}", verdict))
+    return rows
+
+
+def facts_html(lang: str) -> str:
+    """The facts table as HTML, or a line saying how to measure it."""
+    rows = facts_rows(lang)
+    if not rows:
+        return f"<p>{escape(t('about_facts_missing', lang))}</p>"
+    head = "".join(f"<th>{escape(t(c, lang))}</th>"
+                   for c in ("col_fact", "col_fact_title", "col_fact_checks", "col_fact_verdict"))
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
+                   for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
 @solara.component
 def AboutPage() -> solara.Element:  # noqa: N802
     """The About page."""
@@ -63,6 +103,8 @@ def AboutPage() -> solara.Element:  # noqa: N802
         solara.Markdown(f"# {t('about_title', lang)}")
         solara.Markdown(f"## {t('about_plain_title', lang)}\n\n{t('about_plain', lang)}")
         solara.Markdown(f"## {t('about_odd_title', lang)}\n\n{t('about_odd', lang)}")
+        solara.Markdown(f"## {t('about_facts_title', lang)}\n\n{t('about_facts_note', lang)}")
+        html_block(facts_html(lang), classes=["facts-table"])
         solara.Markdown(f"## {t('about_params_title', lang)}\n\n{t('about_params_note', lang)}")
         if lang == "fr":
             html_block(french_parameter_table(), classes=["parameter-table"])

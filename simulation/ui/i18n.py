@@ -371,6 +371,34 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "**Initialisation et données.** Un réseau social tiré au sort avec une "
               "graine, des audiences à queue lourde, aucune donnée externe. La "
               "description complète est docs/ODD.md."},
+    "about_facts_title": {"en": "Stylised facts: published magnitudes",
+                          "fr": "Faits stylisés : des ordres de grandeur publiés"},
+    "about_facts_note": {
+        "en": "The model at its defaults against figures from the literature, all at once "
+              "(`influence check facts`; sources, targets, measured values with their "
+              "intervals and the reasons for each failure are in docs/validation.md, "
+              "section 9). A fact that fails is shown failing.",
+        "fr": "Le modèle, à ses valeurs par défaut, face à des chiffres de la littérature, "
+              "tous à la fois (`influence check facts` ; sources, cibles, valeurs mesurées "
+              "avec leurs intervalles et raisons de chaque échec dans docs/validation.md, "
+              "section 9). Un fait qui échoue est montré comme tel."},
+    "about_facts_missing": {
+        "en": "Not measured yet: run influence check facts --out docs/figures/facts.",
+        "fr": "Pas encore mesuré : lancez influence check facts --out docs/figures/facts."},
+    "col_fact": {"en": "fact", "fr": "fait"},
+    "col_fact_title": {"en": "what", "fr": "quoi"},
+    "col_fact_checks": {"en": "checks met", "fr": "contrôles tenus"},
+    "col_fact_verdict": {"en": "verdict", "fr": "verdict"},
+    "fact_holds": {"en": "holds", "fr": "tient"},
+    "fact_fails": {"en": "fails", "fr": "échoue"},
+    "fact_F1": {"en": "Engagement by tier", "fr": "Engagement par palier"},
+    "fact_F2": {"en": "The cost of sponsorship to the influencer",
+                "fr": "Le coût du sponsoring pour l'influenceur"},
+    "fact_F3": {"en": "Disclosure", "fr": "La mention du partenariat"},
+    "fact_F4": {"en": "Friends above advertising", "fr": "Les amis avant la publicité"},
+    "fact_F5": {"en": "Trust asymmetry", "fr": "L'asymétrie de la confiance"},
+    "fact_F6": {"en": "Diffusion shape", "fr": "La forme de la diffusion"},
+    "fact_F7": {"en": "Sponsored share of a feed", "fr": "La part sponsorisée d'un fil"},
     "about_params_title": {"en": "Parameters", "fr": "Paramètres"},
     "about_params_note": {
         "en": "Every parameter as the model declares it (names, units and meanings are "

@@ -258,3 +258,17 @@ def test_explore_shows_what_differs_between_the_companies(lang: str) -> None:
     spend = [c.week_spend for c in run.model.companies]
     assert spend[0] == pytest.approx(spend[1])
     assert html.count(f"<td>{sum(run.model.companies[0].spend):,.0f}</td>") == 2
+
+
+def test_the_about_page_shows_the_committed_facts_panel_in_both_languages(tmp_path) -> None:
+    from simulation.facts import TITLES
+    from simulation.ui import about
+
+    for lang in LANGUAGES:
+        rows = about.facts_rows(lang)
+        assert [r[0] for r in rows] == list(TITLES)
+        assert {r[3] for r in rows} <= {t("fact_holds", lang), t("fact_fails", lang)}
+        html = about.facts_html(lang)
+        assert html.count("<tr>") == 1 + len(TITLES)
+    assert about.facts_rows("fr")[0][1] == t("fact_F1", "fr") != TITLES["F1"]
+    assert about.facts_rows("en", tmp_path / "none.csv") is None
