@@ -300,8 +300,8 @@ def write_outputs(out: Path, files: Mapping[str, bytes], *, quiet: bool) -> None
                     f"({error.strerror or error})") from None
     if not quiet:
         click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
-        if earlier:
-            click.echo(f"note: replaced the earlier {', '.join(earlier)} in {out}", err=True)
+    if earlier:  # said even with --quiet: earlier results are gone, that is never chatter
+        click.echo(f"note: replaced the earlier {', '.join(earlier)} in {out}", err=True)
 
 
 def horizon_notes(config: Mapping[str, Any], steps: int) -> list[str]:

@@ -148,6 +148,10 @@ def test_writing_over_an_earlier_run_says_so(tmp_path) -> None:
     again = CliRunner().invoke(cli, args, prog_name="influence")
     assert again.exit_code == 0
     assert "note: replaced the earlier timeseries.csv, run.json" in again.stderr
+    quiet = CliRunner().invoke(cli, [*args, "--quiet"], prog_name="influence")
+    assert quiet.exit_code == 0
+    assert quiet.stderr.strip().startswith("note: replaced the earlier timeseries.csv"), \
+        "--quiet silences progress, never the news that earlier results were replaced"
 
 
 def test_an_empty_sweep_out_is_refused(tmp_path, monkeypatch) -> None:
