@@ -126,9 +126,9 @@ def figure(rows: list[dict[str, Any]], paths: list[str], title: str) -> bytes:
 @click.option("--seed", type=_Integer(0, 2**32 - 1), default=2026, show_default=True,
               help="Seed of the truths and of the data sets.")
 @click.option("--workers", type=_Integer(1), default=1, show_default=True)
-@click.option("--population", type=_Integer(10), default=80, show_default=True)
-@click.option("--generations", type=_Integer(1), default=5, show_default=True)
-@click.option("--simulations", type=_Integer(10), default=1000, show_default=True)
+@click.option("--population", type=_Integer(10), default=150, show_default=True)
+@click.option("--generations", type=_Integer(1), default=6, show_default=True)
+@click.option("--simulations", type=_Integer(10), default=2000, show_default=True)
 @click.option("--out", type=click.Path(path_type=Path),
               default=Path("results/calibration-coverage"), show_default=True,
               help="Folder for each data set's calibration and coverage.csv.")
