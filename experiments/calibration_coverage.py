@@ -33,6 +33,7 @@ import numpy as np
 
 from experiments import calibration
 from simulation.cli import _Integer
+from simulation.output import atomic_write_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "calibration" / "spec.toml"
@@ -56,7 +57,7 @@ def dataset_spec(raw: dict[str, Any], folder: Path, truth: dict[str, float], see
     text = calibration.synthetic_csv(template.base, template.weeks, truth, seed,
                                      series=template.observed.series, every={"trust": 4},
                                      missing=0.1, note="coverage check data set")
-    (folder / "data.csv").write_text(text, encoding="utf-8")
+    atomic_write_bytes(folder / "data.csv", text.encode("utf-8"))
     own = copy.deepcopy(raw)
     own["data"]["file"] = "data.csv"
     own["truth"] = dict(truth)
@@ -64,7 +65,7 @@ def dataset_spec(raw: dict[str, Any], folder: Path, truth: dict[str, float], see
     own.pop("title", None)
     own["title"] = f"coverage data set {folder.name}"
     # The world is the example's: a scenario name resolves the same from any folder.
-    (folder / "spec.toml").write_text(_toml(own), encoding="utf-8")
+    atomic_write_bytes(folder / "spec.toml", _toml(own).encode("utf-8"))
     return calibration.parse_spec(own, folder / "spec.toml")
 
 
@@ -165,11 +166,13 @@ def main(datasets: int, seed: int, workers: int, population: int, generations: i
     import pandas as pd
 
     out.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame(rows).to_csv(out / "coverage.csv", index=False)
+    table = pd.DataFrame(rows).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    atomic_write_bytes(out / "coverage.csv", table)
     figure_path.parent.mkdir(parents=True, exist_ok=True)
-    figure_path.write_bytes(figure(rows, paths, f"Coverage of influence calibrate: "
-                                   f"{datasets} synthetic data sets of the example "
-                                   f"(population {population}, <= {simulations:,} simulations)"))
+    atomic_write_bytes(figure_path, figure(rows, paths, f"Coverage of influence calibrate: "
+                                           f"{datasets} synthetic data sets of the example "
+                                           f"(population {population}, <= {simulations:,} "
+                                           "simulations)"))
     click.echo(f"wrote {out / 'coverage.csv'} and {figure_path}", err=True)
 
 
