@@ -380,8 +380,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "section 9). A fact that fails is shown failing.",
         "fr": "Le modèle, à ses valeurs par défaut, face à des chiffres de la littérature, "
               "tous à la fois (`influence check facts` ; sources, cibles, valeurs mesurées "
-              "avec leurs intervalles et raisons de chaque échec dans docs/validation.md, "
-              "section 9). Un fait qui échoue est montré comme tel."},
+              "avec leurs intervalles et raisons de chaque échec dans la partie 9 de "
+              "docs/validation.md). Un fait qui échoue est montré comme tel."},
     "about_facts_missing": {
         "en": "Not measured yet: run influence check facts --out docs/figures/facts.",
         "fr": "Pas encore mesuré : lancez influence check facts --out docs/figures/facts."},
