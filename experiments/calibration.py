@@ -106,7 +106,12 @@ PRIORS = ("uniform", "normal")
 
 TOP_KEYS = ("title", "description", "scenario", "seed", "weeks", "set", "data", "parameters",
             "summary", "budget", "truth")
-DATA_KEYS = ("file", "series")
+DATA_KEYS = ("file", "series", "counts")
+
+#: What the data's counts count: "modelled" consumers (the model's own units, as the
+#: synthetic example writes them) or the whole "market" (real counts: the model's are
+#: scaled by market_size / consumers before they are compared).
+COUNT_UNITS = ("modelled", "market")
 PARAMETER_KEYS = ("path", "prior", "range", "mean", "sd")
 SUMMARY_KEYS = ("stats", "block")
 BUDGET_KEYS = ("population", "generations", "simulations", "min_epsilon")
@@ -226,6 +231,7 @@ class CalibrationSpec:
     simulations: int
     min_epsilon: float
     truth: dict[str, float]
+    counts: str = "modelled"
 
     @property
     def companies(self) -> list[str]:
@@ -261,6 +267,8 @@ class CalibrationSpec:
                    "data": self.observed.records(),
                    "priors": [vars(p) for p in self.priors], "stats": list(self.stats),
                    "block": self.block, "population": self.population}
+        if self.counts != "modelled":  # a spec that does not say keeps its old digest
+            content["counts"] = self.counts
         return hashlib.sha256(canonical_json(content).encode("ascii")).hexdigest()
 
 
@@ -344,6 +352,10 @@ def parse_spec(raw: Mapping[str, Any], source: Path) -> CalibrationSpec:
                                or any(s not in OBSERVABLES for s in chosen)):
         raise fail("data.series", chosen,
                    "a non-empty list of distinct series among " + ", ".join(OBSERVABLES))
+    counts = data.get("counts", "modelled")
+    if counts not in COUNT_UNITS:
+        raise fail("data.counts", counts, "one of " + ", ".join(COUNT_UNITS) + " (what the "
+                   "data's likes, followers, sales and reach count)")
     observed = read_data(data_path, names, chosen, limits.MAX_STEPS)
     last = max(int(w[-1]) for w, _ in observed.values.values())
     weeks = _integer(raw.get("weeks", last), "weeks", 1, limits.MAX_STEPS, fail)
@@ -396,7 +408,7 @@ def parse_spec(raw: Mapping[str, Any], source: Path) -> CalibrationSpec:
         scenario=str(scenario.source), observed=observed, priors=tuple(priors),
         stats=tuple(stats), block=block, population=population, generations=generations,
         simulations=simulations, min_epsilon=float(min_epsilon),
-        truth={k: float(v) for k, v in truth.items()})
+        truth={k: float(v) for k, v in truth.items()}, counts=counts)
     if not spec.statistics():
         raise fail("summary.stats", stats, "statistics the data can give (a slope needs two "
                    "observed weeks)")
@@ -623,6 +635,7 @@ class Simulator:
     statistics: tuple[Statistic, ...]
     series: tuple[str, ...]
     parent: int | None = None  # set for local forked workers: they die with this process
+    count_scale: float = 1.0   # real people per modelled consumer, for data in market counts
 
     def config(self, values: Mapping[str, float]) -> dict[str, Any]:
         """The resolved configuration of a particle (values by pyabc key)."""
@@ -651,7 +664,9 @@ class Simulator:
         for index, name in enumerate(names):
             own = frame[frame["company"] == name].sort_values("step")
             for series in self.series:
-                out[(index, series)] = own[OBSERVABLES[series]].to_numpy(dtype=float)
+                values = own[OBSERVABLES[series]].to_numpy(dtype=float)
+                out[(index, series)] = values * self.count_scale if series in COUNTS \
+                    else values
         return out
 
     def __call__(self, values: Mapping[str, float]) -> dict[str, float]:
@@ -672,8 +687,11 @@ _ARMED: int | None = None
 
 def simulator(spec: CalibrationSpec) -> Simulator:
     """The spec's simulator."""
+    scale = spec.base["market_size"] / spec.base["consumers"] if spec.counts == "market" \
+        else 1.0
     return Simulator(base=spec.base, priors=spec.priors, weeks=spec.weeks, seed=spec.seed,
-                     statistics=tuple(spec.statistics()), series=spec.observed.series)
+                     statistics=tuple(spec.statistics()), series=spec.observed.series,
+                     count_scale=scale)
 
 
 # --------------------------------------------------------------------------

@@ -365,3 +365,26 @@ def test_fuzzed_calibration_input(tmp_path, data, weeks, prior, population) -> N
     (folder / "spec.toml").write_text(text)
     assert_clean(invoke_bounded(["calibrate", str(folder / "spec.toml"), "--out",
                                  str(folder / "out"), "-q"]))
+
+
+def test_market_counts_scale_the_models_counts_not_its_shares(tmp_path) -> None:
+    """[data] counts = "market": the data count the whole market, so the model's likes,
+    followers, sales and reach are multiplied by market_size / consumers (real people per
+    modelled consumer) before they are compared; trust, a share, is left alone."""
+    (tmp_path / "data.csv").write_text(GOOD)
+    plain = calibration.load_spec(_spec(tmp_path, spec_text(weeks=4)))
+    market = calibration.load_spec(_spec(tmp_path, spec_text(weeks=4).replace(
+        'file = "data.csv"', 'file = "data.csv"\ncounts = "market"')))
+    assert plain.counts == "modelled" and market.counts == "market"
+    assert plain.digest() != market.digest()
+    a, b = calibration.simulator(plain), calibration.simulator(market)
+    scale = market.base["market_size"] / market.base["consumers"]
+    assert a.count_scale == 1.0 and b.count_scale == pytest.approx(scale)
+    values = {p.key: 0.4 for p in plain.priors}
+    ours, theirs = a.simulate(values), b.simulate(values)
+    for key, series in ours.items():
+        factor = scale if key[1] in calibration.COUNTS else 1.0
+        assert np.allclose(theirs[key], series * factor), key
+    bad = spec_text(weeks=4).replace('file = "data.csv"', 'file = "data.csv"\ncounts = "all"')
+    with pytest.raises(calibration.CalibrationError, match="data.counts"):
+        calibration.load_spec(_spec(tmp_path, bad))
