@@ -24,7 +24,7 @@ from typing import Any
 from simulation import limits
 from simulation.parameters import COMPANY, FORMULA_STARTS, WORLD, Param, ParameterError
 
-from .roster import PlanError
+from .roster import PlanError, read_input
 
 #: The deal a company offers influencers who accept either (the model's strategies).
 STRATEGIES = COMPANY["strategy"].choices
@@ -156,19 +156,7 @@ def read_company(path: str | Path, label: str | None = None) -> Company:
         PlanError: naming the file, the key, the value and what is allowed.
     """
     label = str(path) if label is None else label
-    path = Path(path)
-    if not path.is_file():
-        what = "a folder" if path.is_dir() else "no such file"
-        raise PlanError(label, "", None, f"a company TOML file ({what} here; `influence plan "
-                                         "init DIR` writes a template)")
-    try:
-        data = limits.read_capped(path)
-    except limits.TooLargeError as error:
-        raise PlanError(label, "", error.got, error.allowed) from None
-    except OSError as error:
-        raise PlanError(label, "", str(path),
-                        f"a readable file ({error.strerror or error})") from None
-    return parse_company(data, label)
+    return parse_company(read_input(path, label, "a company TOML file"), label)
 
 
 def parse_company(data: bytes | str, label: str = "company.toml") -> Company:

@@ -160,19 +160,29 @@ def read_roster(path: str | Path, label: str | None = None) -> tuple[RosterRow, 
         PlanError: one line naming the file, row, column, value and rule.
     """
     label = str(path) if label is None else label
+    return parse_roster(read_input(path, label, "a roster CSV file"), label)
+
+
+def read_input(path: str | Path, label: str, kind: str) -> bytes:
+    """The bytes of one of the plan's input files, or a PlanError naming it.
+
+    Args:
+        path: The file.
+        label: How messages name it.
+        kind: What it should be, in words ("a roster CSV file").
+    """
     path = Path(path)
     if not path.is_file():
         what = "a folder" if path.is_dir() else "no such file"
-        raise PlanError(label, "", None, f"a roster CSV file ({what} here; `influence plan "
-                                         "init DIR` writes a template)")
+        raise PlanError(label, "", None, f"{kind} ({what} here; `influence plan init DIR` "
+                                         "writes a template)")
     try:
-        data = limits.read_capped(path)
+        return limits.read_capped(path)
     except limits.TooLargeError as error:
         raise PlanError(label, "", error.got, error.allowed) from None
     except OSError as error:
         raise PlanError(label, "", str(path),
                         f"a readable file ({error.strerror or error})") from None
-    return parse_roster(data, label)
 
 
 def parse_roster(data: bytes | str, label: str = "roster.csv") -> tuple[RosterRow, ...]:
