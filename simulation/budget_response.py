@@ -28,8 +28,7 @@ from .cli import (
     run_jobs_shown,
 )
 from .parameters import COMPANY, ParameterError
-from .replicates import Job
-from .switching import interval
+from .replicates import Job, interval
 
 #: Outcomes reported, in order.
 OUTCOMES = ("trust_mean", "awareness", "influencer_credibility", "followers", "posts", "sales")

@@ -40,6 +40,7 @@ from scipy import optimize, stats
 
 from .deals import salience
 from .parameters import resolve
+from .replicates import interval, map_in_processes
 from .trust import expected_trust
 
 _BLUE, _ORANGE, _GREY, _GREEN, _RED = "#3b7dd8", "#e67e22", "#777777", "#2a9d4b", "#c0392b"
@@ -135,18 +136,6 @@ TITLES = {
     "F6": "Diffusion shape",
     "F7": "Sponsored share of a feed",
 }
-
-
-def interval(values: Sequence[float], level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and Student-t interval over seeds; NaN bounds with fewer than two values."""
-    x = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
-    if x.size == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(x.mean())
-    if x.size < 2:
-        return mean, math.nan, math.nan
-    half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
-    return mean, mean - half, mean + half
 
 
 def _within(value: float, low: float, high: float) -> bool:
@@ -769,17 +758,6 @@ def f7_sponsored_share(runs: Sequence[DefaultRun]) -> FactResult:
 FACT_IDS = ("F1", "F2", "F3", "F4", "F5", "F6", "F7")
 
 
-def _pool_map(function: Callable[[int], Any], seeds: Sequence[int], workers: int) -> list:
-    if workers <= 1 or len(seeds) <= 1:
-        return [function(s) for s in seeds]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(seeds)), mp_context=context) as pool:
-        return list(pool.map(function, seeds))
-
-
 def panel(*, seeds: int = 10, only: Sequence[str] = FACT_IDS, workers: int = 1,
           overrides: dict[str, Any] | None = None,
           progress: Callable[[str], None] | None = None) -> list[FactResult]:
@@ -802,17 +780,18 @@ def panel(*, seeds: int = 10, only: Sequence[str] = FACT_IDS, workers: int = 1,
     if set(only) & {"F2", "F4", "F5", "F6", "F7"}:
         if progress:
             progress("the default world")
-        default = _pool_map(runners["default"], chosen, workers)
+        default = map_in_processes(runners["default"], chosen, workers=workers)
     for fact in FACT_IDS:
         if fact not in only:
             continue
         if progress:
             progress(fact)
         if fact == "F1":
-            results.append(f1_engagement(chosen, _pool_map(runners["tier"], chosen, workers)))
+            runs = map_in_processes(runners["tier"], chosen, workers=workers)
+            results.append(f1_engagement(chosen, runs))
         elif fact == "F3":
-            results.append(f3_disclosure(chosen, _pool_map(runners["disclosure"], chosen,
-                                                           workers)))
+            pairs = map_in_processes(runners["disclosure"], chosen, workers=workers)
+            results.append(f3_disclosure(chosen, pairs))
         else:
             results.append({"F2": f2_sponsorship_cost, "F4": f4_friends, "F5": f5_asymmetry,
                             "F6": f6_diffusion, "F7": f7_sponsored_share}[fact](default))

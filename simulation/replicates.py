@@ -219,3 +219,54 @@ def confidence(frame: pd.DataFrame, by: Sequence[str], metrics: Sequence[str],
     table["lo"] = table["mean"] - half
     table["hi"] = table["mean"] + half
     return table[[*by, "metric", *STAT_COLUMNS]].reset_index(drop=True)
+
+
+def interval(values: Sequence[float], level: float = LEVEL) -> tuple[float, float, float]:
+    """Mean and Student-t interval of independent values (one per seed), NaN left out.
+
+    Returns ``(mean, low, high)``; the bounds are NaN with fewer than two values
+    (no spread to estimate), and everything is NaN with none.
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if x.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(x.mean())
+    if x.size < 2:
+        return mean, float("nan"), float("nan")
+    half = float(_stats.t.ppf(0.5 + level / 2.0, x.size - 1) * x.std(ddof=1)
+                 / np.sqrt(x.size))
+    return mean, mean - half, mean + half
+
+
+def map_in_processes(function: Callable[[Any], Any], items: Sequence[Any], *,
+                     workers: int, progress: Callable[[int], None] | None = None) -> list[Any]:
+    """``[function(item) for item in items]``, here or in ``workers`` spawned processes.
+
+    The results come back in the order of ``items`` whatever the workers, so a
+    check that runs seeds through it does not depend on how many processes ran
+    them. ``function`` must be importable by name (module level) for a
+    ``spawn``-ed worker; ``progress(done)`` is called from this thread.
+    """
+    if min(workers, len(items)) <= 1:
+        results = []
+        for done, item in enumerate(items, start=1):
+            results.append(function(item))
+            if progress is not None:
+                progress(done)
+        return results
+    out: list[Any] = [None] * len(items)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context) as pool:
+        futures = {pool.submit(function, item): index for index, item in enumerate(items)}
+        done = 0
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            for future in finished:
+                out[futures[future]] = future.result()
+                done += 1
+                if progress is not None:
+                    progress(done)
+    return out
+

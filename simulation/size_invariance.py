@@ -33,11 +33,9 @@ systematic one fails.
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 import warnings
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
 import click
@@ -56,6 +54,7 @@ from .cli import (
     show_progress,
 )
 from .parameters import WORLD, ParameterError
+from .replicates import map_in_processes
 
 #: Influencer tiers by real follower count (the industry's usual bounds).
 TIERS = (("nano", 1_000, 10_000), ("micro", 10_000, 100_000),
@@ -124,26 +123,12 @@ def _run(task: tuple[str, dict[str, Any], int, int]) -> list[dict[str, Any]]:
 def run_all(tasks: Sequence[tuple[str, dict[str, Any], int, int]], *, workers: int,
             progress=None) -> pd.DataFrame:
     """Every task's rows in task order, run here or in ``workers`` spawned processes."""
-    results: list[list[dict[str, Any]] | None] = [None] * len(tasks)
-    if min(workers, len(tasks)) == 1:
-        for i, task in enumerate(tasks):
-            results[i] = _run(task)
-            if progress:
-                progress(i + 1)
-    else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
-                                 mp_context=context) as pool:
-            futures = {pool.submit(_run, task): i for i, task in enumerate(tasks)}
-            for done, future in enumerate(as_completed(futures), start=1):
-                results[futures[future]] = future.result()
-                if progress:
-                    progress(done)
-    return pd.DataFrame([row for rows in results for row in (rows or [])])
+    results = map_in_processes(_run, tasks, workers=workers, progress=progress)
+    return pd.DataFrame([row for rows in results for row in rows])
 
 
 def compare(runs: pd.DataFrame, family_level: float = 0.95) -> pd.DataFrame:
-    """Per group and measure: both sizes' means, the difference and its Welch interval.
+    """Per group and measure: both sizes' means, the difference and its pooled-t interval.
 
     Args:
         runs: One row per run, group and measure (``size`` "small" or "large").

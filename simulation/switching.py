@@ -21,13 +21,10 @@ books looked worst).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import click
-import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .cli import (
     _fail,
@@ -39,7 +36,7 @@ from .cli import (
     run_jobs_shown,
 )
 from .parameters import ParameterError
-from .replicates import Job
+from .replicates import Job, interval
 
 METRIC = "trust_mean"
 
@@ -61,18 +58,6 @@ class Group:
     mean: float
     low: float
     high: float
-
-
-def interval(values: Sequence[float]) -> tuple[float, float, float]:
-    """Mean and 95 % Student-t interval; NaN where there are too few values."""
-    x = np.asarray(values, dtype=float)
-    if x.size == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(x.mean())
-    if x.size < 2:
-        return mean, math.nan, math.nan
-    half = float(stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
-    return mean, mean - half, mean + half
 
 
 def per_run(runs: pd.DataFrame, company: str, reference: str) -> pd.DataFrame:

@@ -166,3 +166,28 @@ def test_confidence_refuses_bad_arguments():
         confidence(frame, ["k"], ["k"])
     with pytest.raises(ValueError):
         confidence(frame, ["k"], ["x"], level=1.0)
+
+
+def test_map_in_processes_keeps_the_order_of_its_items_whatever_the_workers() -> None:
+    import math
+
+    from simulation.replicates import map_in_processes
+
+    items = [9.0, 1.0, 4.0, 16.0, 25.0]
+    seen: list[int] = []
+    here = map_in_processes(math.sqrt, items, workers=1, progress=seen.append)
+    assert here == [3.0, 1.0, 2.0, 4.0, 5.0] and seen == [1, 2, 3, 4, 5]
+    assert map_in_processes(math.sqrt, items, workers=2) == here
+
+
+def test_interval_is_student_t_over_the_values_it_has() -> None:
+    import math
+
+    from scipy import stats
+
+    from simulation.replicates import interval
+
+    mean, low, high = interval([1.0, 3.0, float("nan")])
+    half = stats.t.ppf(0.975, 1) * math.sqrt(2.0) / math.sqrt(2.0)
+    assert mean == 2.0 and (low, high) == pytest.approx((2.0 - half, 2.0 + half))
+    assert math.isnan(interval([5.0])[1]) and math.isnan(interval([])[0])
