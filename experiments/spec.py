@@ -641,16 +641,7 @@ def _typed_like_a_scenario(path: str, value: Any, where: str, label: str) -> Non
     param = parameters.declared(path)
     if param is None:
         return  # an unknown path: set_path names it
-    kind = param.kind
-    if kind in ("choice", "str"):
-        ok = isinstance(value, str)
-    elif kind == "bool":
-        ok = isinstance(value, bool)
-    elif kind == "int":
-        ok = isinstance(value, int) and not isinstance(value, bool)
-    else:
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-    if not ok:
+    if not parameters.has_toml_type(param, value):
         raise SpecError(label, where, value, param.allowed() + " (a TOML value of that type)")
 
 

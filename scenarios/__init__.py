@@ -561,16 +561,7 @@ def _check_tables(tables: Any, path: str, schema: Mapping[str, parameters.Param]
 
 def _check_type(param: parameters.Param, value: Any, path: str, label: str) -> None:
     """A TOML value must have the declared parameter's type (no numbers as strings)."""
-    kind = param.kind
-    if kind in ("choice", "str"):
-        ok = isinstance(value, str)
-    elif kind == "bool":
-        ok = isinstance(value, bool)
-    elif kind == "int":
-        ok = isinstance(value, int) and not isinstance(value, bool)
-    else:
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-    if not ok:
+    if not parameters.has_toml_type(param, value):
         raise ScenarioError(label, path, value, param.allowed())
 
 

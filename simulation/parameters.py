@@ -170,6 +170,19 @@ def _parse_number(value: Any, *, integer: bool) -> float | int | None:
     return None
 
 
+def has_toml_type(param: Param, value: Any) -> bool:
+    """Whether a value read from a TOML file has the parameter's type (a number, not
+    ``"200"``; a boolean, not ``1``): files say what they mean, unlike ``--set`` text.
+    Scenario files and experiment specs both hold their values to it."""
+    if param.kind in ("choice", "str"):
+        return isinstance(value, str)
+    if param.kind == "bool":
+        return isinstance(value, bool)
+    if param.kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _p(name, default, kind, low=None, high=None, unit="-", doc="", choices=(), source=""):
     return Param(name, default, kind, low, high, unit, doc, tuple(choices), source)
 
