@@ -1209,9 +1209,6 @@ def outputs(fit: Fit, model: Simulator, *, predictive: bool = True) -> dict[str,
 # --------------------------------------------------------------------------
 # Command
 # --------------------------------------------------------------------------
-_SCHEDULER_ADDRESS = re.compile(r"(?:[a-z]+://)?[A-Za-z0-9.\-\[\]:]+:\d{1,5}")
-
-
 @click.command(name="calibrate")
 @click.argument("spec_file", metavar="SPEC", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path, file_okay=True, dir_okay=True),
@@ -1235,14 +1232,9 @@ def calibrate(spec_file: Path, out: Path, workers: int | None, scheduler: str | 
     posterior.toml, pairs.png and predictive.png into --out. Run it again with
     the same --out to continue after an interruption or with a larger budget.
     """
-    chosen = [name for name, value in (("--workers", workers), ("--scheduler", scheduler),
-                                       ("--dask-local", dask_local)) if value is not None]
-    if len(chosen) > 1:
-        raise _fail(f"{chosen[1]}: got it with {chosen[0]}; allowed: one of --workers N, "
-                    "--scheduler ADDRESS or --dask-local N")
-    if scheduler is not None and not _SCHEDULER_ADDRESS.fullmatch(scheduler.strip()):
-        raise _fail(f"--scheduler: got {scheduler!r}; allowed: a Dask scheduler address, "
-                    "e.g. tcp://10.0.0.5:8786")
+    from .cli import check_executor
+
+    check_executor(workers, scheduler, dask_local)
     try:
         spec = load_spec(spec_file)
     except InputFileError as error:

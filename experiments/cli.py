@@ -75,6 +75,19 @@ _SCHEDULER_ADDRESS = re.compile(
     r"(?::\d{1,5})?/?")
 
 
+def check_executor(workers: int | None, scheduler: str | None, dask_local: int | None) -> None:
+    """Refuse more than one of --workers, --scheduler and --dask-local, or a scheduler
+    address that is not one, with the usual one line (``sweep``, ``calibrate``)."""
+    chosen = [name for name, value in (("--workers", workers), ("--scheduler", scheduler),
+                                       ("--dask-local", dask_local)) if value is not None]
+    if len(chosen) > 1:
+        raise _fail(f"{' and '.join(chosen)}: got both; allowed: one of --workers, "
+                    "--scheduler ADDRESS or --dask-local N")
+    if scheduler is not None and not _SCHEDULER_ADDRESS.fullmatch(scheduler.strip()):
+        raise _fail(f"--scheduler: got {scheduler!r}; allowed: a Dask scheduler address, "
+                    "[tcp|tls|ws|wss|ucx://]HOST[:PORT] such as tcp://10.0.0.5:8786")
+
+
 @click.command()
 @click.argument("spec_file", metavar="SPEC", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), required=True,
@@ -113,14 +126,7 @@ def sweep(spec_file: Path, out: Path, workers: int | None, scheduler: str | None
 
     if _empty_out_given():
         raise _fail("--out: got ''; allowed: a folder path (not empty)")
-    chosen = [name for name, value in (("--workers", workers), ("--scheduler", scheduler),
-                                       ("--dask-local", dask_local)) if value is not None]
-    if len(chosen) > 1:
-        raise _fail(f"{' and '.join(chosen)}: got both; allowed: one of --workers, "
-                    "--scheduler ADDRESS or --dask-local N")
-    if scheduler is not None and not _SCHEDULER_ADDRESS.fullmatch(scheduler.strip()):
-        raise _fail(f"--scheduler: got {scheduler!r}; allowed: a Dask scheduler address, "
-                    "[tcp|tls|ws|wss|ucx://]HOST[:PORT] such as tcp://10.0.0.5:8786")
+    check_executor(workers, scheduler, dask_local)
     try:
         spec = load(spec_file)
     except SpecError as error:
