@@ -59,15 +59,20 @@ def engagement_rate(followers: float, ref: float, ref_followers: float,
 
 
 def recruit_audience(friends: sp.csr_matrix, size: int, locality: float,
-                     rng: np.random.Generator) -> np.ndarray:
+                     rng: np.random.Generator, *, centre: int | None = None) -> np.ndarray:
     """Pick an audience of ``size`` consumers, clustered in a neighbourhood.
 
-    A share ``locality`` comes breadth-first around a random consumer, so
-    followers know each other; the rest are drawn at random from everyone else.
+    A share ``locality`` comes breadth-first around a consumer (``centre``, or a
+    random one when None), so followers know each other; the rest are drawn at
+    random from everyone else. Influencers of one overlap group pass the same
+    centre: their local followers come from the same rings of the network, so
+    their audiences overlap as a niche's or a city's do.
     """
     n = friends.shape[0]
     size = max(1, min(size, n))
-    local = neighbourhood(friends, int(rng.integers(n)), int(round(locality * size)), rng) \
+    if locality > 0 and centre is None:
+        centre = int(rng.integers(n))
+    local = neighbourhood(friends, centre, int(round(locality * size)), rng) \
         if locality > 0 else np.empty(0, dtype=np.int64)
     rest = size - local.size
     if rest > 0:

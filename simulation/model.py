@@ -107,13 +107,20 @@ class InfluenceModel(mesa.Model):
                        "candidate": True} for f in pool for c in range(len(self.companies))]
         self.influencers: list[Influencer] = []
         audiences = []
+        #: overlap group -> the consumer its members' local audiences grow around
+        centres: dict[str, int] = {}
         for row, role in enumerate([*roles, *candidates]):
             company = self.companies[role["company"]]
             followers = role["followers"]
             share = audience_share(followers, p["followers_in_market"], p["market_size"])
             size = max(1, int(round(share * n)))
+            group = role.get("overlap_group", "")
+            if group and group not in centres and p["follower_locality"] > 0:
+                # drawn as recruit_audience would draw it: the first member's audience
+                # is the one it would have had without a group
+                centres[group] = int(self.rng.integers(n))
             audiences.append(recruit_audience(self.friends, size, p["follower_locality"],
-                                              self.rng))
+                                              self.rng, centre=centres.get(group)))
             er = role.get("engagement") or engagement_rate(
                 followers, p["engagement_ref"], p["engagement_ref_followers"],
                 p["engagement_exponent"])

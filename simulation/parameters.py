@@ -105,7 +105,7 @@ class Param:
         if self.kind == "bool":
             return "true or false"
         if self.kind == "str":
-            return "a non-empty string"
+            return "a label, or empty for none" if self.default == "" else "a non-empty string"
         noun = "an integer" if self.kind == "int" else "a number"
         lo = "-inf" if self.low is None else _fmt(self.low)
         hi = "inf" if self.high is None else _fmt(self.high)
@@ -126,7 +126,10 @@ class Param:
                 return _BOOL_WORDS[value.strip().lower()]
             raise ParameterError(path, value, self.allowed())
         if kind in ("choice", "str"):
-            if not isinstance(value, str) or not value.strip():
+            # A str parameter declared with an empty default is an optional label
+            # (overlap_group): empty means "none". Any other must name something.
+            optional = kind == "str" and self.default == ""
+            if not isinstance(value, str) or not (value.strip() or optional):
                 raise ParameterError(path, value, self.allowed())
             value = value.strip()
             if kind == "choice" and value not in self.choices:
@@ -641,6 +644,14 @@ INFLUENCER_ROLE_PARAMS: tuple[Param, ...] = (
            "the follower count (engagement_ref, engagement_exponent).",
        source="scenario input: a measured rate for a known influencer; 0 by default: the "
               "engagement curve"),
+    _p("overlap_group", "", "str",
+       doc="A label shared by influencers whose audiences overlap (the same niche, city or "
+           "fan base): the local part of their audiences (follower_locality) is recruited "
+           "around the same consumer, so they reach many of the same people. Empty: the "
+           "audience is drawn on its own.",
+       source="scenario input: a strategist's knowledge of her roster (influencer platforms "
+              "report audience overlap between creators); empty by default: generated "
+              "influencers overlap only by chance and network locality"),
     _p("deal", "company", "choice", choices=("company", "billboard", "engaged"),
        doc="Deal type of this influencer; 'company' takes the deal the company's strategy "
            "offers.",

@@ -314,6 +314,12 @@ FRENCH: dict[str, dict[str, tuple[str, str]]] = {
         "engagement": ("Engagement propre",
                        "Chance qu'un abonné prête attention à une publication de cet "
                        "influenceur ; 0 la lit dans le nombre d'abonnés (courbe d'engagement)."),
+        "overlap_group": ("Groupe d'audience",
+                          "Étiquette commune aux influenceurs dont les audiences se recoupent "
+                          "(même niche, même ville, même communauté) : la part locale de leurs "
+                          "audiences est recrutée autour du même consommateur, si bien qu'ils "
+                          "touchent souvent les mêmes personnes. Vide : l'audience est tirée à "
+                          "part."),
         "deal": ("Contrat",
                  "Type de contrat de cet influenceur ; « celui de l'entreprise » prend le "
                  "contrat que propose la stratégie de l'entreprise."),

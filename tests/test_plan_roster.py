@@ -443,3 +443,21 @@ def test_the_table_s_deals_are_the_model_s_for_a_mixed_company(pressure) -> None
     assert set(plan.table["deal_at_start"]) == {"billboard", "engaged"}
     written = set(plan.table["deal"])
     assert ("company" in written) == (pressure != "0.0")
+
+
+def test_an_overlap_group_reaches_the_model_as_shared_followers() -> None:
+    """Two influencers of one group share far more followers than two of none."""
+    text = SMALL_COMPANY.replace("consumers = 300", "consumers = 2000")
+    rows = ["Ana,instagram,50000,2,500,,billboard,{g}", "Bea,tiktok,50000,2,500,,billboard,{g}"]
+
+    def shared(group: str) -> float:
+        roster = "\n".join([HEADER, *(r.format(g=group) for r in rows)]) + "\n"
+        plan = build(parse_company(text), parse_roster(roster))
+        follows = InfluenceModel(rng=5, **plan.config).population.follows.tocsr()
+        a, b = (set(follows.indices[follows.indptr[i]:follows.indptr[i + 1]]) for i in (0, 1))
+        return len(a & b) / min(len(a), len(b))
+
+    plan = build(parse_company(text), parse_roster(
+        "\n".join([HEADER, *(r.format(g="paris") for r in rows)]) + "\n"))
+    assert [role["overlap_group"] for role in plan.config["influencers"]] == ["paris"] * 2
+    assert shared("paris") > 2 * shared("")

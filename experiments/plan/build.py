@@ -203,6 +203,8 @@ def build(company: Company, roster: Sequence[RosterRow], *, label: str = "roster
                             f"(0, {fee_param.high:g}]")
         role: dict[str, Any] = {"company": 0, "followers": r.followers, "fee": model_fee,
                                 "deal": deal}
+        if r.overlap_group:
+            role["overlap_group"] = r.overlap_group
         if r.engagement_pct is not None:
             attention = r.engagement_pct / 100.0 * factor
             source = "roster"

@@ -115,8 +115,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("overlap_group", False, "-",
            "A label shared by influencers whose audiences overlap (the same niche, city or "
            "fan base). Empty: no known overlap.",
-           "Kept in the roster table for the plan search; the model draws each audience on its "
-           "own (overlap only by chance and network locality), so it does not use it yet."),
+           "influencers[i].overlap_group: the group's audiences grow around the same "
+           "consumers, so its members reach many of the same people."),
 )
 
 COLUMN = {c.name: c for c in COLUMNS}
