@@ -50,6 +50,7 @@ class Outcome:
     """A finished comparison: the engine's result, its downloads, and what it cost."""
 
     result: Any
+    #: Every run (:func:`runs_csv`) and the figure, in ``lang``.
     csv: bytes
     png: bytes
     seconds: float
@@ -58,7 +59,7 @@ class Outcome:
     differences: Any = None
     replicates: int = 0
     seed: int = 0
-    #: The language ``png`` was drawn in.
+    #: The language ``csv`` and ``png`` were written in.
     lang: str = "en"
 
 
@@ -141,13 +142,23 @@ def downloads(result: Any, differences: pd.DataFrame, *, replicates: int, seed: 
     return csv, png
 
 
+def runs_csv(runs: pd.DataFrame, lang: str) -> bytes:
+    """Every run as the visitor downloads it: readable column names with units, in ``lang``.
+
+    Scenario titles and company names are the visitor's text: no formula in a
+    spreadsheet (:func:`.safe.csv_safe`).
+    """
+    table = csv_safe(verdict.runs_table(runs, lang))
+    return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
 def run_comparison(chosen: list[tuple[str, dict[str, Any]]], *, replicates: int, weeks: int,
                    seed: int, progress, cancel: threading.Event,
                    at_weeks: tuple[int, ...] = (), lang: str = "en") -> Outcome:
     """Run the engine and prepare the downloads; ``progress(done, total)`` after each run.
 
     ``at_weeks`` are the weeks the differences are taken at (by default the
-    usual checkpoints); the figure is drawn in ``lang``.
+    usual checkpoints); the figure and the runs' CSV are written in ``lang``.
     """
     from ..compare import default_checkpoints, run_compare
 
@@ -159,9 +170,7 @@ def run_comparison(chosen: list[tuple[str, dict[str, Any]]], *, replicates: int,
     started = time.perf_counter()
     result = run_compare(chosen, replicates=replicates, steps=weeks, seed=seed, workers=1,
                          progress=report)
-    # Scenario titles and company names are the visitor's text: no formula in
-    # a spreadsheet, no mathematics in the figure.
-    csv = csv_safe(result.runs).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    csv = runs_csv(result.runs, lang)
     differences = verdict.differences(result.runs, at_weeks or default_checkpoints(weeks))
     _, png = downloads(result, differences, replicates=replicates, seed=seed, lang=lang)
     return Outcome(result, csv, png, time.perf_counter() - started, len(chosen) * replicates,
@@ -350,17 +359,19 @@ def ComparePage() -> solara.Element:  # noqa: N802
 def CompareResults(outcome: Outcome, lang: str) -> solara.Element:  # noqa: N802
     """A finished comparison: who ends ahead, the differences, the figure, the downloads.
 
-    The verdicts, tables, CSV of differences and figure are in the page's
+    The verdicts, tables, both CSVs and the figure are in the page's
     language; switching it redraws the figure once (kept per language).
     """
     differences = outcome.differences
 
-    def files() -> tuple[bytes, bytes]:
+    def files() -> tuple[bytes, bytes, bytes]:
         csv, png = downloads(outcome.result, differences, replicates=outcome.replicates,
                              seed=outcome.seed, lang=lang)
-        return csv, (outcome.png if lang == outcome.lang else png)
+        if lang == outcome.lang:
+            return csv, outcome.png, outcome.csv
+        return csv, png, runs_csv(outcome.result.runs, lang)
 
-    differences_csv, png = solara.use_memo(files, [outcome, lang])
+    differences_csv, png, runs = solara.use_memo(files, [outcome, lang])
     lines = verdict.verdicts(differences, lang)
     with solara.Column(gap="8px") as column:
         solara.Success(t("compare_done", lang, total=outcome.total,
@@ -373,7 +384,7 @@ def CompareResults(outcome: Outcome, lang: str) -> solara.Element:  # noqa: N802
         with solara.Row(style={"flex-wrap": "wrap"}):
             solara.FileDownload(differences_csv, filename="compare-differences.csv",
                                 label=t("download_differences", lang), mime_type="text/csv")
-            solara.FileDownload(outcome.csv, filename="compare-runs.csv",
+            solara.FileDownload(runs, filename="compare-runs.csv",
                                 label=t("download_csv", lang), mime_type="text/csv")
             solara.FileDownload(png, filename="compare.png",
                                 label=t("download_png", lang), mime_type="image/png")

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as scipy_stats
 
+from .. import parameters, parameters_fr
 from .i18n import number, t
 
 #: Outcome key -> (catalogue key of its label, catalogue key of its unit, format).
@@ -39,6 +40,39 @@ OUTCOMES: dict[str, tuple[str, str, str]] = {
     "spend_cumulative": ("out_spend", "unit_money", ",.0f"),
     "return_on_spend": ("out_return", "unit_return", ",.2f"),
 }
+#: Every column of a comparison's runs (``scenario, replicate, seed`` and
+#: :data:`simulation.metrics.COLUMNS`) -> (catalogue key of its label, catalogue key
+#: of its unit, or None). The headline outcomes' words are :data:`OUTCOMES`'; the
+#: company settings measured each week (structure, strategy, quality) are named
+#: by their parameter declaration (:func:`run_column`).
+RUN_COLUMNS: dict[str, tuple[str, str | None]] = {
+    "scenario": ("scenario", None),
+    "replicate": ("col_replicate", None),
+    "seed": ("seed", None),
+    "step": ("col_week", None),
+    "company": ("col_company", None),
+    "trust_mean": OUTCOMES["trust_mean"][:2],
+    "trust_p10": ("run_trust_p10", "unit_trust"),
+    "trust_p50": ("run_trust_p50", "unit_trust"),
+    "trust_p90": ("run_trust_p90", "unit_trust"),
+    "trusting_share": ("run_trusting", "unit_share"),
+    "awareness": ("run_awareness", "unit_share"),
+    "influencer_credibility": ("run_credibility", "unit_trust"),
+    "knowledge_reached": ("run_knowledge", "unit_story"),
+    "impressions": ("run_impressions", "unit_impressions_week"),
+    "likes": OUTCOMES["likes"][:2],
+    "followers": ("run_followers", "unit_people"),
+    "sales": OUTCOMES["sales"][:2],
+    "revenue": ("run_revenue", "unit_money_week"),
+    "spend": ("run_spend", "unit_money_week"),
+    "unspent": ("run_unspent", "unit_money_week"),
+    "posts": ("run_posts", "unit_posts_week"),
+    "profit_cumulative": OUTCOMES["profit_cumulative"][:2],
+    "relationships_alive": ("run_relationships", "unit_influencers"),
+    "persuasion_knowledge": ("run_persuasion", "unit_trust"),
+}
+#: Columns that are a company's parameter as it stands that week.
+SETTING_COLUMNS = ("structure", "strategy", "quality")
 #: Outcomes the one-line verdict speaks of.
 VERDICT_OUTCOMES = ("trust_mean", "sales", "profit_cumulative", "reach_cumulative")
 LEVEL = 0.95
@@ -237,6 +271,38 @@ def csv_table(table: pd.DataFrame, lines: list[str], lang: str) -> pd.DataFrame:
     frame["verdict"] = ""
     tail = pd.DataFrame([{c: "" for c in frame.columns} | {"verdict": line} for line in lines])
     return pd.concat([frame, tail], ignore_index=True) if lines else frame
+
+
+def run_column(column: str, lang: str) -> str:
+    """The readable name of a runs column in ``lang``, with its unit: ``trust (0-1 scale)``.
+
+    Raises:
+        KeyError: for a column neither :data:`RUN_COLUMNS` nor the company
+            parameters name (a new measurement needs its words first).
+    """
+    if column in SETTING_COLUMNS:
+        param = parameters.COMPANY[column]
+        unit = parameters_fr.unit(param, lang)
+        name = parameters_fr.label(param, lang)
+        return f"{name} ({unit})" if unit and unit != "-" else name
+    label, unit_key = RUN_COLUMNS[column]
+    return f"{t(label, lang)} ({t(unit_key, lang)})" if unit_key else t(label, lang)
+
+
+def runs_table(runs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A comparison's runs for the visitor's CSV: readable column names with units, in ``lang``.
+
+    The values are left as measured (numbers with a decimal point, so any
+    spreadsheet or script reads them); choice values (``siloed``) are written
+    in words for the language. ``influence compare``'s ``runs.csv`` keeps the
+    code names (``trust_mean``), which scripts and the tests read.
+    """
+    frame = runs.copy()
+    if lang == "fr":
+        for column in ("structure", "strategy"):
+            if column in frame:
+                frame[column] = [parameters_fr.choice(v, lang) for v in frame[column]]
+    return frame.rename(columns={c: run_column(c, lang) for c in frame.columns})
 
 
 #: The figure's panels, as :data:`simulation.compare.HEADLINE` orders them.

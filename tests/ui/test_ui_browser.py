@@ -203,7 +203,7 @@ def test_compare_completes_and_offers_both_downloads(offline_page, ui_server,
         page.click("text=Download data (CSV)")
     csv = tmp_path / "runs.csv"
     csv_download.value.save_as(csv)
-    assert csv.read_text().startswith("scenario,replicate,seed,step,company")
+    assert csv.read_text().startswith("Scenario,replicate,Seed,week,company")
     with page.expect_download() as png_download:
         page.click("text=Download figure (PNG)")
     png = tmp_path / "compare.png"

@@ -17,6 +17,10 @@ from pathlib import Path
 from conftest import screenshot
 from test_ui_browser import _set_slider, assert_offline
 
+from simulation import metrics, parameters_fr
+from simulation.compare import METRICS
+from simulation.ui import verdict
+
 
 def download(page, text: str, path: Path) -> bytes:
     with page.expect_download() as event:
@@ -60,6 +64,10 @@ def test_compare_gives_differences_at_chosen_weeks_and_a_verdict(offline_page, u
     assert {"unit", "ci95_low", "ci95_high", "verdict"} <= set(rows[0])
     assert [r["verdict"] for r in rows if r["verdict"]] == lines
     assert {r["unit"] for r in rows if r["outcome"] == "trust_mean"} == {"0-1 scale"}
+    runs = list(csv.DictReader(io.StringIO(
+        download(page, "Download data (CSV)", tmp_path / "runs.csv").decode())))
+    assert_readable_runs(runs, "en")
+    assert {r["Scenario"] for r in runs} == {r["scenario_a"] for r in rows if r["scenario_a"]}
     english_png = download(page, "Download figure (PNG)", tmp_path / "en.png")
     assert english_png[:8] == b"\x89PNG\r\n\x1a\n"
     screenshot(page, "compare-verdict")
@@ -74,4 +82,26 @@ def test_compare_gives_differences_at_chosen_weeks_and_a_verdict(offline_page, u
     rows = list(csv.DictReader(io.StringIO(
         download(page, "Télécharger les différences (CSV)", tmp_path / "fr.csv").decode())))
     assert [r["verdict"] for r in rows if r["verdict"]] == lignes
+    lignes_brutes = list(csv.DictReader(io.StringIO(
+        download(page, "Télécharger les données (CSV)", tmp_path / "fr-runs.csv").decode())))
+    assert_readable_runs(lignes_brutes, "fr")
+    # The same runs, the same numbers: only the names are the page's.
+    assert len(lignes_brutes) == len(runs)
+    assert ([r["confiance (échelle de 0 à 1)"] for r in lignes_brutes]
+            == [r["trust (0-1 scale)"] for r in runs])
+    strategies = {r["Stratégie"] for r in lignes_brutes}
+    assert strategies and strategies <= set(parameters_fr.CHOICES.values()), strategies
     assert_offline(traffic)
+
+
+def assert_readable_runs(rows: list[dict], lang: str) -> None:
+    """The runs' CSV names every column in words with its unit, none by its code name."""
+    headers = list(rows[0])
+    for code in METRICS:  # every measurement (company, strategy ... are words already)
+        assert code not in headers, (code, headers)
+    assert verdict.run_column("profit_cumulative", lang) in headers
+    assert headers == [verdict.run_column(c, lang)
+                       for c in ("scenario", "replicate", "seed", *metrics.COLUMNS)]
+    unit = "0-1 scale" if lang == "en" else "échelle de 0 à 1"
+    assert headers[7].endswith(f"({unit})"), headers[7]
+    assert all(float(r[headers[7]]) >= 0 for r in rows)

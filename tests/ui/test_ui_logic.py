@@ -118,7 +118,7 @@ def test_comparison_reports_progress_and_both_downloads() -> None:
                              progress=lambda done, total: seen.append((done, total)),
                              cancel=threading.Event())
     assert seen[-1] == (4, 4)
-    assert outcome.csv.startswith(b"scenario,replicate")
+    assert outcome.csv.startswith(b"Scenario,replicate,Seed,week,company")
     assert outcome.png[:4] == b"\x89PNG"
     table = summary_table(outcome.result.stats, "en")
     assert set(table["Scenario"]) == {"a", "b"}
@@ -152,7 +152,7 @@ def test_a_comparison_job_counts_its_runs_and_keeps_its_outcome() -> None:
     _wait(job)
     assert (job.done, job.total) == (4, 4)
     assert job.error is None and job.outcome is not None
-    assert job.outcome.csv.startswith(b"scenario,replicate")
+    assert job.outcome.csv.startswith(b"Scenario,replicate,Seed,week,company")
 
 
 def test_a_cancelled_job_stops_before_its_last_run() -> None:

@@ -129,7 +129,7 @@ def test_markup_in_a_scenario_is_shown_as_text_on_every_page(offline_page, ui_se
     saved = tmp_path / "runs.csv"
     csv_download.value.save_as(saved)
     rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8"))))
-    assert TITLE in {row["scenario"] for row in rows}
+    assert TITLE in {row["Scenario"] for row in rows}
     names = {row["company"] for row in rows}
     assert set(COMPANIES) <= names  # as written
     with page.expect_download() as png_download:

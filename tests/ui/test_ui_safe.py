@@ -60,7 +60,7 @@ def test_a_comparison_of_scenarios_named_in_markup_and_mathematics_downloads_the
                              cancel=threading.Event())
     assert outcome.png[:4] == b"\x89PNG"
     rows = list(csv.DictReader(io.StringIO(outcome.csv.decode("utf-8"))))
-    assert {r["scenario"] for r in rows} == {label, "plain"}
+    assert {r["Scenario"] for r in rows} == {label, "plain"}
     assert COMPANY in {r["company"] for r in rows}
 
 

@@ -102,3 +102,33 @@ def test_the_csv_carries_units_intervals_and_verdicts() -> None:
     assert {"unit", "ci95_low", "ci95_high", "verdict"} <= set(frame.columns)
     assert frame.loc[frame["outcome"] == "trust_mean", "unit"].iloc[0] == "0-1 scale"
     assert list(frame["verdict"].iloc[-len(lines):]) == lines
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_runs_column_has_a_readable_name_with_its_unit(lang) -> None:
+    from simulation import metrics
+
+    columns = ("scenario", "replicate", "seed", *metrics.COLUMNS)
+    names = [verdict.run_column(c, lang) for c in columns]
+    assert len(set(names)) == len(names), names
+    from simulation.compare import METRICS
+
+    assert not set(names) & set(METRICS)  # no measurement goes by its code name
+    # The headline outcomes carry the words and units the differences use.
+    label, unit, _ = verdict.OUTCOMES["profit_cumulative"]
+    from simulation.ui.i18n import t
+    assert verdict.run_column("profit_cumulative", lang) == f"{t(label, lang)} ({t(unit, lang)})"
+    with pytest.raises(KeyError):
+        verdict.run_column("a_new_measurement", lang)
+
+
+def test_the_runs_table_renames_columns_and_keeps_the_numbers() -> None:
+    frame = runs([0.7, 0.72], [0.6, 0.61]).assign(strategy="billboard", structure="siloed")
+    english = verdict.runs_table(frame, "en")
+    french = verdict.runs_table(frame, "fr")
+    assert english["trust (0-1 scale)"].tolist() == frame["trust_mean"].tolist()
+    assert french["confiance (échelle de 0 à 1)"].tolist() == frame["trust_mean"].tolist()
+    assert set(english["strategy"]) == {"billboard"}
+    assert set(french["Stratégie"]) == {"panneau publicitaire"}
+    assert set(french["Structure"]) == {"en silos"}
+    assert list(frame.columns)[0] == "scenario"  # the caller's frame is left alone
