@@ -139,6 +139,8 @@ class Company(mesa.Agent):
         self.week_spend = 0.0
         self.week_unspent = 0.0
         self.liaison_paid = 0.0
+        self.design_paid = 0.0
+        self.design_funded = float(self.settings["design_capacity"])
         # this week's information flow
         self.facts_arisen = 0
         self.facts_shared = 0
@@ -204,12 +206,25 @@ class Company(mesa.Agent):
         rng = self.model.rng
         s = self.settings
         self.liaison_funded = self.liaison and s["budget"] >= s["liaison_cost"]
+        self.design_funded = self._funded_design()
         self.quality += s["development_rate"] * (1.0 - self.quality)
         self._information_flow(rng)
         self._feedback(rng)
         self._crisis_onset(rng)
         self._shareholders(rng)
         self._allocate_budget()
+
+    def _funded_design(self) -> float:
+        """Ideas a week design can act on: its capacity, or what the budget pays for.
+
+        Design is paid after the liaison, before any post (``design_cost`` per idea
+        a week); with no cost (the default) it is the whole ``design_capacity``.
+        """
+        s = self.settings
+        if s["design_cost"] <= 0:
+            return s["design_capacity"]
+        left = s["budget"] - (s["liaison_cost"] if self.has_liaison else 0.0)
+        return min(s["design_capacity"], max(0.0, left) / s["design_cost"])
 
     def _information_flow(self, rng: np.random.Generator) -> None:
         s = self.settings
@@ -256,7 +271,7 @@ class Company(mesa.Agent):
         s = self.settings
         heard_p = self.liaison_reach() if self.has_liaison \
             else s["spread_inside"] * (1 - self.hoarding)
-        capacity = s["design_capacity"]
+        capacity = self.design_funded
         whole = math.floor(capacity)
         left = whole + int(rng.random() < capacity - whole)
         gain = s["feedback_gain"]
@@ -431,7 +446,8 @@ class Company(mesa.Agent):
     def _allocate_budget(self) -> None:
         """Spend the weekly budget, the same way whatever the deals.
 
-        The liaison is paid first. The rest is shared equally between the
+        The liaison is paid first, then design's capacity to act on feedback
+        (``design_cost``, 0 by default). The rest is shared equally between the
         relationships alive and buys posts at each deal's price (the market
         rate, plus the retainer of an involved deal), up to ``max_posts`` per
         (or that influencer's own ``max_posts``, a plan's cap)
@@ -445,9 +461,12 @@ class Company(mesa.Agent):
         scale = n / 1000.0
         budget = s["budget"] * scale
         self.liaison_paid = s["liaison_cost"] * scale if self.has_liaison else 0.0
+        # design's capacity to act on feedback is paid next, whatever the deals (0 unless a
+        # scenario or a plan prices it), for the ideas the budget funds this week
+        self.design_paid = s["design_cost"] * self.design_funded * scale
         for inf in self.influencers:
             inf.posts, inf.fee_paid = 0.0, 0.0
-        pool = budget - self.liaison_paid
+        pool = budget - self.liaison_paid - self.design_paid
         open_ = self.alive()
         while pool > 1e-9:
             if not open_:
@@ -470,7 +489,8 @@ class Company(mesa.Agent):
                     still.append(inf)
             open_ = still
         self.week_unspent = pool if pool > 1e-9 else 0.0
-        self.week_spend = self.liaison_paid + sum(i.fee_paid for i in self.influencers)
+        self.week_spend = (self.liaison_paid + self.design_paid
+                           + sum(i.fee_paid for i in self.influencers))
 
     def _recruit(self) -> Influencer | None:
         """Start a relationship with the largest remaining candidate, if any."""
@@ -512,6 +532,9 @@ class Company(mesa.Agent):
         carriers = [d for d in paid if terms(d).briefed] or paid
         for d in carriers:
             fees[d] += self.liaison_paid / len(carriers)
+        listened = [d for d in paid if terms(d).feedback] or paid
+        for d in listened:
+            fees[d] += self.design_paid / len(listened)
         for d in DEAL_TYPES:
             self.deal_spend[d].append(fees[d])
             self.deal_margin[d].append(margin[d])

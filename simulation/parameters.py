@@ -500,6 +500,13 @@ COMPANY_PARAMS: tuple[Param, ...] = (
        doc="Weekly cost of the liaison role, taken from the budget.",
        source="assumption: a fifth of the default budget; not yet grounded; swept 0.5-6 in the "
               "study"),
+    _p("design_cost", 0.0, "float", 0.0, 1e9,
+       "money per week per idea a week, per 1,000 consumers",
+       doc="Weekly cost of design's capacity to act on feedback (design_capacity ideas a "
+           "week), taken from the budget after the liaison.",
+       source="design choice: off by default, as the first round had it (the default "
+              "companies differ in feedback channels, not in design teams); a strategist's "
+              "plan states its own"),
     _p("disclosure_cost", 0.0, "float", 0.0, 1e6, "money per fact per 1,000 consumers",
        doc="Cost of each fact shared with influencers (what competitors may learn).",
        source="design choice: off by default; swept 0-0.3 in the study"),

@@ -219,6 +219,10 @@ FRENCH: dict[str, dict[str, tuple[str, str]]] = {
                          "sa portée par service baisse comme portée / services."),
         "liaison_cost": ("Coût du médiateur",
                          "Coût hebdomadaire du rôle de médiateur, pris sur le budget."),
+        "design_cost": ("Coût de la conception",
+                        "Coût hebdomadaire de la capacité de la conception à traiter les "
+                        "retours (design_capacity idées par semaine), pris sur le budget après "
+                        "le médiateur."),
         "disclosure_cost": ("Coût de la transparence",
                             "Coût de chaque fait partagé avec les influenceurs (ce que les "
                             "concurrents peuvent apprendre)."),
@@ -368,6 +372,8 @@ UNITS: dict[str, str] = {
     "money per unit": "argent par unité",
     "money per unit per responsibility unit": "argent par unité et par unité de responsabilité",
     "money per week per 1,000 consumers": "argent par semaine pour 1 000 consommateurs",
+    "money per week per idea a week, per 1,000 consumers":
+        "argent par semaine par idée hebdomadaire, pour 1 000 consommateurs",
     "per adopted idea": "par idée adoptée",
     "per company per week": "par entreprise et par semaine",
     "per extra department": "par service supplémentaire",

@@ -285,6 +285,47 @@ def test_the_liaison_is_paid_first_and_deals_share_the_rest() -> None:
         assert inf.fee_paid == pytest.approx(16.0 / 4)
 
 
+def test_design_is_paid_after_the_liaison_and_before_posts() -> None:
+    """A priced design team takes design_cost x design_capacity out of the budget, the
+    same for every deal; the posts share what is left."""
+    for strategy in ("billboard", "engaged"):
+        model = one_company_world(10, 1, consumers=1000, influencers=4, budget=20.0,
+                                  liaison_cost=4.0, strategy=strategy,
+                                  structure="transversal", max_posts=21.0,
+                                  design_cost=3.0, design_capacity=2.0)
+        company = model.companies[0]
+        assert company.spend[-1] == pytest.approx(20.0)
+        assert company.design_paid == pytest.approx(6.0)
+        for inf in company.influencers:
+            assert inf.fee_paid == pytest.approx((20.0 - 4.0 - 6.0) / 4)
+
+
+def test_design_the_budget_cannot_pay_for_acts_on_fewer_ideas() -> None:
+    """With 5 left after the liaison and ideas at 2 each, design acts on 2.5 a week."""
+    model = one_company_world(10, 1, consumers=1000, budget=9.0, liaison_cost=4.0,
+                              structure="transversal", design_cost=2.0, design_capacity=10.0)
+    company = model.companies[0]
+    assert company.design_funded == pytest.approx(2.5)
+    assert company.design_paid == pytest.approx(5.0)
+    assert company.spend[-1] == pytest.approx(9.0)
+    free = one_company_world(10, 1, consumers=1000, design_capacity=10.0).companies[0]
+    assert free.design_funded == 10.0 and free.design_paid == 0.0
+
+
+def test_unpaid_design_answers_nothing() -> None:
+    """Priced design with no money for it: engaged influencers' feedback goes unanswered,
+    as with total hoarding (the trust test above)."""
+    model = InfluenceModel(
+        rng=3, consumers=300, influencers_per_company=2, candidates_per_company=0,
+        companies=[{"structure": "siloed", "strategy": "engaged", "hoarding": 0.0,
+                    "rivalry": 0.0, "fact_rate": 0.0, "spread_inside": 1.0,
+                    "design_capacity": 100.0, "design_cost": 1.0, "budget": 0.0}],
+        influencer={"churn_threshold": 0.0, "feedback_rate": 1.0, "audience_blame": 0.0})
+    for _ in range(30):
+        model.step()
+    assert all(inf.trust_in_company < 0.5 for inf in model.influencers)
+
+
 def test_money_left_over_recruits_candidates_largest_first() -> None:
     """When every partner is capped the company recruits from its pool, largest
     audience first, until the money is spent or the pool is empty."""

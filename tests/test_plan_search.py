@@ -29,6 +29,7 @@ from test_plan_roster import _folder as roster_folder
 
 from experiments.plan.search import Options, cvar, pareto_front, parse_objective, prepare, summarise
 from experiments.plan.templates import ROSTER_CSV
+from simulation import InfluenceModel
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -325,3 +326,34 @@ def test_a_bad_company_stops_the_search_naming_the_key(case, tmp_path) -> None:
     for part in parts:
         assert part in result.stderr, result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_priced_levers_cost_what_company_toml_says(tmp_path) -> None:
+    """Design priced per idea a week is paid out of the budget before posts, in the
+    allocation the plan shows and in the model; transparency's price per fact reaches the
+    model's costs. Free levers (the default) buy the same posts whatever their level."""
+    folder = _known(tmp_path)
+    priced = KNOWN_COMPANY.replace("liaison_cost = 0",
+                                   "liaison_cost = 0\ndesign_cost = 50\ndisclosure_cost = 4")
+    (folder / "company.toml").write_text(priced, encoding="utf-8")
+    search = prepare(folder, Options(replicates=1, seed=5, uncertainty="none"))
+    base = search.baselines()["all-engaged"]
+    spent = {}
+    for ideas in (0.0, 2.0):
+        candidate = type(base)(base.deals, base.posts, liaison=False,
+                               transparency=base.transparency, feedback=ideas)
+        frame = search.allocation(candidate)
+        spent[ideas] = frame["weekly_cost"].sum()
+        config = search.config(candidate)
+        firm = config["companies"][0]
+        factor = 1000.0 / 200000 / 20.0
+        assert firm["design_cost"] == pytest.approx(50 * factor)
+        assert firm["disclosure_cost"] == pytest.approx(4 * factor)
+        assert firm["design_capacity"] == ideas
+        model = InfluenceModel(rng=1, **config)
+        model.step()
+        company = model.companies[0]
+        assert company.design_paid * search.money_factor == pytest.approx(50 * ideas)
+        assert sum(i.fee_paid for i in company.influencers) * search.money_factor \
+            == pytest.approx(spent[ideas])
+    assert spent[0.0] - spent[2.0] == pytest.approx(100.0)

@@ -270,10 +270,14 @@ def _company_params(company: Company) -> dict[str, Any]:
         "responsibility": company["product.responsibility"],
         "budget": company["weekly_budget"] * per_thousand,
         "liaison_cost": company["structure.liaison_cost"] * per_thousand,
+        "design_cost": company["structure.design_cost"] * per_thousand,
+        "disclosure_cost": company["structure.disclosure_cost"] * per_thousand,
         "price": company["product.price"] / ref,
         "unit_cost": company["product.unit_cost"] / ref,
     }
     for key, source in (("budget", "weekly_budget"), ("liaison_cost", "structure.liaison_cost"),
+                        ("design_cost", "structure.design_cost"),
+                        ("disclosure_cost", "structure.disclosure_cost"),
                         ("price", "product.price"), ("unit_cost", "product.unit_cost")):
         param = COMPANY[key]
         if not param.low <= firm[key] <= param.high:  # type: ignore[operator]

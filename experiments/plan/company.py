@@ -109,6 +109,15 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "transparency": _model("structure", "transparency",
                                "Share of known non-strategic facts the company lets reach its "
                                "influencers, 0 to 1."),
+        "disclosure_cost": Key("money", 0.0, "What each fact shared with influencers costs "
+                                             "(what competitors may learn), in the company's "
+                                             "currency; counted in costs, not in the budget.",
+                               "companies[0].disclosure_cost, converted like the budget"),
+        "design_cost": Key("money", 0.0, "Weekly cost of design's capacity to act on one "
+                                         "idea a week of influencer feedback, in the "
+                                         "company's currency, taken from weekly_budget after "
+                                         "the liaison.",
+                           "companies[0].design_cost, converted like the budget"),
     },
     "shareholders": {
         "horizon": _model("shareholders", "horizon",

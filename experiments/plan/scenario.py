@@ -20,8 +20,9 @@ from .build import Plan
 
 #: Company parameters written for the plan's company, in this order.
 COMPANY_KEYS = ("name", "strategy", "engaged_share", "structure", "budget", "liaison_cost",
-                "departments", "hoarding", "transparency", "horizon", "pressure",
-                "return_target", "quality", "responsibility", "price", "unit_cost")
+                "design_cost", "disclosure_cost", "departments", "hoarding", "transparency",
+                "horizon", "pressure", "return_target", "quality", "responsibility", "price",
+                "unit_cost")
 
 WORLD_KEYS = ("consumers", "market_size", "followers_in_market", "influencers_per_company",
               "candidates_per_company")

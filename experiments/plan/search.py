@@ -79,7 +79,8 @@ LEVERS = ("liaison", "transparency", "feedback")
 #: Uncertain parameters the strategist's files (or the decisions) set: never drawn.
 NOT_DRAWN = ("followers_in_market", "transparency", "departments", "hoarding", "liaison_cost",
              "company_quality", "unit_cost", "post_fee", "involvement_premium",
-             "design_capacity", "horizon", "return_target", "responsibility")
+             "design_capacity", "design_cost", "disclosure_cost", "horizon", "return_target",
+             "responsibility")
 #: Baselines, always evaluated on the search's draws.
 BASELINES = {
     "current": "her current plan (the files as they are)",
@@ -373,14 +374,16 @@ class Search:
     def allocation(self, candidate: Candidate) -> pd.DataFrame:
         """What the weekly budget buys in week 1 (the model's rule), in the company's money.
 
-        The liaison is paid first; the rest is shared equally between the partners and
-        buys posts at each one's price, up to its cap; what a capped partner cannot take
-        goes to the others (ODD 7.17).
+        The liaison is paid first, then design's capacity to act on feedback (the
+        feedback lever's ideas a week at ``structure.design_cost`` each); the rest is
+        shared equally between the partners and buys posts at each one's price, up to
+        its cap; what a capped partner cannot take goes to the others (ODD 7.17).
         """
         company = self.company
         premium = parameters.COMPANY["involvement_premium"].default
         pool = company["weekly_budget"] - (company["structure.liaison_cost"]
                                            if candidate.liaison else 0.0)
+        pool -= min(max(pool, 0.0), company["structure.design_cost"] * candidate.feedback)
         rows = []
         for i in candidate.chosen:
             r = self.rows[i]
@@ -417,7 +420,7 @@ def _posterior_usable(path: str) -> bool:
     if match:
         return match.group(1) == "0" and match.group(2) not in (
             "structure", "transparency", "design_capacity", "quality", "budget", "price",
-            "unit_cost", "liaison_cost", "strategy")
+            "unit_cost", "liaison_cost", "design_cost", "disclosure_cost", "strategy")
     return not path.startswith("influencers[")
 
 

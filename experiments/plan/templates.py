@@ -50,6 +50,8 @@ hoarding = 0.5               # chance a fact crossing departments is blocked, 0 
 liaison = true               # a liaison links departments and influencers (transversal)
 liaison_cost = 800           # money per week for the liaison, out of weekly_budget
 transparency = 0.8           # share of non-strategic facts shared with influencers, 0 to 1
+# disclosure_cost = 0        # money per fact shared (what competitors may learn), in costs
+# design_cost = 0            # money per week per idea a week design acts on, out of weekly_budget
 
 [shareholders]
 horizon = 26                 # weeks over which they judge the return
