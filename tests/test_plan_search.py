@@ -268,7 +268,9 @@ BAD_OPTIONS = {
     "missing posterior": (["--uncertainty", "nowhere.csv"], "--uncertainty nowhere.csv"),
     "too few consumers": (["--consumers", "5"], "--consumers: got 5"),
     "negative seed": (["--seed", "-1"], "--seed: got -1"),
-    "no workers": (["--workers", "0"], "--workers: got 0"),
+    "no workers": (["--workers", "0"], "--workers: got '0'"),
+    "bad scheduler": (["--scheduler", "not a url"], "--scheduler: got 'not a url'"),
+    "no dask workers": (["--dask-local", "0"], "--dask-local: got '0'"),
 }
 
 
@@ -357,3 +359,28 @@ def test_priced_levers_cost_what_company_toml_says(tmp_path) -> None:
         assert sum(i.fee_paid for i in company.influencers) * search.money_factor \
             == pytest.approx(spent[ideas])
     assert spent[0.0] - spent[2.0] == pytest.approx(100.0)
+
+
+def test_a_dask_local_cluster_gives_the_same_search_as_one_process(tmp_path) -> None:
+    """Where the plans run does not change the search: the same trials, measures and
+    best plan on a Dask LocalCluster of two workers as in one local process."""
+    folder = _known(tmp_path)
+    outs = {}
+    for name, where in (("one", ["--workers", "1"]), ("dask", ["--dask-local", "2"])):
+        outs[name] = tmp_path / name
+        result = _search(folder, outs[name], "--trials", "12", *KNOWN_ARGS, *where)
+        assert result.exit_code == 0, result.output
+    columns = ["plan", "kind", "sales_mean", "trust_mean", "profit_mean", "feasible"]
+    one, dask = (pd.read_parquet(outs[n] / "plans.parquet")[columns]
+                 .sort_values(["kind", "plan"]).reset_index(drop=True) for n in ("one", "dask"))
+    pd.testing.assert_frame_equal(one, dask)
+    best = [(outs[n] / "best_plan.csv").read_bytes() for n in ("one", "dask")]
+    assert best[0] == best[1]
+
+
+def test_two_executors_at_once_are_one_line(tmp_path) -> None:
+    folder = _known(tmp_path)
+    result = _search(folder, tmp_path / "out", "--workers", "2", "--dask-local", "2")
+    assert result.exit_code == 2
+    assert "--workers and --dask-local: got both" in result.output
+    assert not (tmp_path / "out").exists()

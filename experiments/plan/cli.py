@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from simulation.cli import _empty_out_given, _fail
+from simulation.cli import _empty_out_given, _fail, _Integer
 
 from . import COMPANY_FILE, ROSTER_FILE, Plan, PlanError, engagement_factor, load_plan
 from .templates import COMPANY_TOML, ROSTER_CSV
@@ -189,16 +189,18 @@ def _command_line() -> str:
 @click.option("--fix", "fixed", multiple=True, metavar="LEVER",
               help="Keep a company lever at its company.toml value: liaison, transparency, "
                    "feedback (repeatable).")
-@click.option("--workers", type=int, default=1, show_default=True,
-              help="Local worker processes.")
-@click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
-              help="Run on a Dask scheduler at ADDRESS (or 'local:N' for a local cluster).")
+@click.option("--workers", type=_Integer(1, 512), default=None,
+              help="Local worker processes  [default: 1].")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Run the plans on a Dask scheduler, e.g. tcp://10.0.0.5:8786.")
+@click.option("--dask-local", type=_Integer(1), default=None, metavar="N",
+              help="Start a Dask LocalCluster of N worker processes and use it.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def search(folder: Path, out: Path | None, trials: int, replicates: int, seed: int,
            objectives: tuple[str, ...], uncertainty: str, consumers: int | None,
            max_posts: int | None, min_engaged: float, disclosure: float | None,
-           fixed: tuple[str, ...], workers: int, dask_address: str | None,
-           quiet: bool) -> None:
+           fixed: tuple[str, ...], workers: int | None, scheduler: str | None,
+           dask_local: int | None, quiet: bool) -> None:
     """Search FOLDER's roster for a robust plan, against the baselines, on common draws.
 
     Writes into --out: best_plan.csv (the roster with the decision column),
@@ -207,14 +209,14 @@ def search(folder: Path, out: Path | None, trials: int, replicates: int, seed: i
     """
     import warnings
 
+    from experiments.cli import check_executor
     from experiments.executors import DaskExecutor, LocalPool
 
     from . import search as searching
 
     if out is not None and (not str(out).strip() or _empty_out_given()):
         raise _fail("--out: got ''; allowed: a folder path (not empty)")
-    if not 1 <= workers <= 512:
-        raise _fail(f"--workers: got {workers}; allowed: an integer in [1, 512]")
+    check_executor(workers, scheduler, dask_local)
     target = folder / "search" if out is None else out
     try:
         options = searching.Options(
@@ -227,17 +229,12 @@ def search(folder: Path, out: Path | None, trials: int, replicates: int, seed: i
         searching.check_out(target, prepared)
     except (PlanError, searching.SearchError) as error:
         raise _fail(str(error)) from None
-    if dask_address is not None:
-        if dask_address.startswith("local:"):
-            try:
-                executor = DaskExecutor(local=int(dask_address[6:]))
-            except ValueError:
-                raise _fail(f"--dask: got {dask_address!r}; allowed: a scheduler address or "
-                            "local:N") from None
-        else:
-            executor = DaskExecutor(address=dask_address)
+    if scheduler is not None:
+        executor = DaskExecutor(address=scheduler.strip())
+    elif dask_local is not None:
+        executor = DaskExecutor(local=dask_local)
     else:
-        executor = LocalPool(workers)
+        executor = LocalPool(workers or 1)
     bar = None
 
     def progress(done: int, total: int, best: str) -> None:

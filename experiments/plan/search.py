@@ -671,8 +671,9 @@ def check_out(out: Path, search: Search) -> bool:
         differ = [k for k in keys if stored.get(k) != search.identity.get(k)]
         raise SearchError(f"--out: got {str(out)!r}, the folder of another search (it differs "
                           f"in: {', '.join(differ) or 'its record'}); allowed: the same plan "
-                          "files and options to resume it (only --trials, --workers and "
-                          "--dask may change), or another folder")
+                          "files and options to resume it (only --trials and where it runs: "
+                          "--workers, --scheduler, --dask-local, may change), or another "
+                          "folder")
     if not (out / DB_FILE).is_file():
         raise SearchError(f"--out: got {str(out)!r}, whose {DB_FILE} is missing; allowed: a "
                           "search folder as the search left it, or another folder")
