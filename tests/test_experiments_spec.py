@@ -211,6 +211,28 @@ def test_shipped_specs_load() -> None:
     assert np.all([e.weeks == 156 for e in study.experiments])
 
 
+def test_every_region_brackets_the_world_its_hypothesis_is_judged_in() -> None:
+    """A region meant to find where a claim fails around its scenario must contain the
+    scenario's own value of each parameter it moves: a range that lies wholly above a
+    (since recalibrated) default explores another world and says nothing about this one."""
+    from simulation.parameters import split_path
+
+    study = load(Path(__file__).resolve().parent.parent / "experiments" / "hypotheses.toml")
+    outside = []
+    for experiment in study.experiments:
+        for param in experiment.parameters:
+            if param.low is None:
+                continue
+            for path in param.paths:
+                value: object = experiment.base
+                for part in split_path(path):
+                    value = value[part]  # type: ignore[index]
+                if not param.low <= value <= param.high:
+                    outside.append(f"{experiment.name}: {path} = {value} outside "
+                                   f"[{param.low}, {param.high}]")
+    assert not outside, outside
+
+
 def test_region_points_need_enough_replicates_for_their_own_interval(tmp_path: Path) -> None:
     """Each region point is judged by its own CI: 2 replicates cannot give one worth reading."""
     study = Path(__file__).resolve().parent.parent / "experiments" / "hypotheses.toml"
