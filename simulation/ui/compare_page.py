@@ -9,6 +9,10 @@ messages are handled, the page keeps answering while the runs go on, and two
 visitors comparing at once each have their own job. A variant is a scenario
 with a few parameter changes written as on the command line
 (``companies[1].structure=siloed; consumers=5000``).
+
+The settings live in the page's URL (:class:`Settings`, :mod:`.share`), with
+``run=1`` while the comparison shown is theirs: a reload or a shared link
+opens the same settings and runs them again (the same seed, the same result).
 """
 
 from __future__ import annotations
@@ -23,9 +27,9 @@ from typing import Any
 import pandas as pd
 import solara
 
-from .. import parameters
+from .. import limits, parameters
 from ..parameters import ParameterError
-from . import state, verdict
+from . import share, state, verdict
 from .explore import scenario_labels
 from .i18n import colon, number, t
 from .safe import csv_safe, escape, html_block, literal_text, table_html
@@ -33,6 +37,11 @@ from .safe import csv_safe, escape, html_block, literal_text, table_html
 #: Scenario slots on the page; at least two must be filled.
 SLOTS = 4
 MIN_SCENARIOS = 2
+#: What the replicates and weeks sliders allow (a link is held to the same).
+REPLICATES = (1, 50)
+WEEKS = (1, 520)
+DEFAULT_REPLICATES = 10
+DEFAULT_SEED = 42
 #: Headline columns of the summary table (metric, how to print a value).
 SUMMARY = (("trust_mean", ".3f"), ("likes", ",.1f"), ("sales", ",.1f"),
            ("profit_cumulative", ",.0f"))
@@ -126,6 +135,96 @@ def chosen_weeks(text: str, weeks: int) -> tuple[int, ...]:
             raise ParameterError("weeks", item, f"whole weeks from 1 to {weeks}, e.g. 12, 52")
         out.append(int(item))
     return tuple(sorted(set(out))) or default_checkpoints(weeks)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that defines a comparison on the page: what its URL holds.
+
+    Attributes:
+        slots: A scenario key per slot (None: the slot is empty).
+        changes: Each slot's ``key=value; …`` changes, as typed.
+        replicates: Runs per scenario.
+        weeks: Weeks per run.
+        seed: Root seed.
+        at: The weeks to compare at, as typed (empty: the usual checkpoints).
+    """
+
+    slots: tuple[str | None, ...]
+    changes: tuple[str, ...] = ("",) * SLOTS
+    replicates: int = DEFAULT_REPLICATES
+    weeks: int = state.DEFAULT_WEEKS
+    seed: int = DEFAULT_SEED
+    at: str = ""
+
+
+def default_settings(keys: list[str]) -> Settings:
+    """The page's opening settings: the first two scenarios of the catalogue."""
+    first = [keys[0], keys[1] if len(keys) > 1 else keys[0]]
+    return Settings(slots=tuple(first + [None] * (SLOTS - 2)))
+
+
+def settings_query(settings: Settings, *, ran: bool = False) -> str:
+    """The URL query of ``settings``; ``run=1`` when the comparison shown was run with them.
+
+    ``/compare?scenario1=default&scenario2=h03-silos&changes2=consumers%3D500&
+    replicates=10&weeks=156&seed=42&at=12%2C+52&run=1``.
+    """
+    pairs: list[tuple[str, Any]] = []
+    for i, key in enumerate(settings.slots):
+        if key is not None:
+            pairs.append((f"scenario{i + 1}", key))
+            if settings.changes[i].strip():
+                pairs.append((f"changes{i + 1}", settings.changes[i].strip()))
+    pairs += [("replicates", settings.replicates), ("weeks", settings.weeks),
+              ("seed", settings.seed), ("at", settings.at.strip() or None),
+              ("run", 1 if ran else None)]
+    return share.encode(pairs)
+
+
+def settings_from_url(search: str | None, catalogue: dict[str, Any]
+                      ) -> tuple[Settings, bool, list[str]]:
+    """The settings a link asks for, whether it asks to run them, and what was refused.
+
+    Each value is checked as the page checks a typed one: a scenario not in
+    ``catalogue``, changes the scenario refuses, replicates or weeks off the
+    sliders, a bad seed or a bad week to compare at is refused with its one
+    line, and the page's own setting stays in its place. The slots are the
+    link's as soon as it names one scenario.
+    """
+    found = share.fields(search)
+    problems: list[str] = []
+    default = default_settings(list(catalogue))
+    named = any(f"scenario{i + 1}" in found for i in range(SLOTS))
+    slots = list(default.slots) if not named else [None] * SLOTS
+    changes = [""] * SLOTS
+    for i in range(SLOTS):
+        key = share.one_of(found, f"scenario{i + 1}", list(catalogue), problems)
+        if key is None:
+            continue
+        slots[i] = key
+        text = share.last(found, f"changes{i + 1}") or ""
+        try:
+            apply_changes(catalogue[key].config, text)
+        except ParameterError as error:
+            problems.append(str(error))
+            continue
+        changes[i] = text
+    replicates = share.whole(found, "replicates", *REPLICATES, problems)
+    weeks = share.whole(found, "weeks", *WEEKS, problems)
+    weeks = default.weeks if weeks is None else weeks
+    seed = share.whole(found, "seed", 0, limits.MAX_SEED, problems,
+                       "an integer >= 0 (at most 2**64 - 1)")
+    at = share.last(found, "at") or ""
+    try:
+        chosen_weeks(at, weeks)
+    except ParameterError as error:
+        problems.append(str(error))
+        at = ""
+    settings = Settings(slots=tuple(slots), changes=tuple(changes),
+                        replicates=default.replicates if replicates is None else replicates,
+                        weeks=weeks, seed=default.seed if seed is None else seed, at=at)
+    return settings, share.last(found, "run") == "1", problems
 
 
 def downloads(result: Any, differences: pd.DataFrame, *, replicates: int, seed: int,
@@ -241,17 +340,23 @@ def ComparePage() -> solara.Element:  # noqa: N802
     lang = state.language.value
     catalogue = state.catalogue(state.user_scenarios.value)
     labels = scenario_labels(catalogue, lang)
-    keys = list(catalogue)
-    slots, set_slots = solara.use_state(
-        tuple([keys[0], keys[1] if len(keys) > 1 else keys[0]] + [None] * (SLOTS - 2)))
-    changes, set_changes = solara.use_state(tuple([""] * SLOTS))
-    replicates, set_replicates = solara.use_state(10)
-    weeks, set_weeks = solara.use_state(state.DEFAULT_WEEKS)
-    seed, set_seed = solara.use_state(42)
-    at_text, set_at_text = solara.use_state("")
+    router = solara.use_router()
+    # The page opens on its URL's settings (a reload, a shared link), read once
+    # and checked as typed values are.
+    opened, run_opened, refused = solara.use_memo(
+        lambda: settings_from_url(router.search, catalogue), dependencies=[])
+    slots, set_slots = solara.use_state(opened.slots)
+    changes, set_changes = solara.use_state(opened.changes)
+    replicates, set_replicates = solara.use_state(opened.replicates)
+    weeks, set_weeks = solara.use_state(opened.weeks)
+    seed, set_seed = solara.use_state(opened.seed)
+    at_text, set_at_text = solara.use_state(opened.at)
     job, set_job = solara.use_state(None)  # the CompareJob in hand, if any
     progress, set_progress = solara.use_state((0, 0, False))  # done, total, finished
-    problem, set_problem = solara.use_state("")
+    problem, set_problem = solara.use_state("; ".join(refused))
+    settings = Settings(slots=slots, changes=changes, replicates=replicates, weeks=weeks,
+                        seed=seed, at=at_text)
+    ran_with, set_ran_with = solara.use_state(None)  # the settings the job was started with
 
     async def follow() -> None:
         # On the session's event loop: the only place this page's state is set
@@ -298,8 +403,13 @@ def ComparePage() -> solara.Element:  # noqa: N802
             return
         set_problem("")
         set_progress((0, len(chosen) * replicates, False))
+        set_ran_with(settings)
         set_job(CompareJob(chosen, replicates=replicates, weeks=weeks, seed=seed,
                            at_weeks=at_weeks, lang=lang).start())
+
+    # A link to a comparison shown runs it again (the same seed gives the same
+    # result), unless part of it was refused: then its settings wait for Run.
+    solara.use_effect(lambda: start() if run_opened and not refused else None, [])
 
     def set_slot(i: int, label: str | None) -> None:
         key = next((k for k, v in labels.items() if v == label), None)
@@ -308,7 +418,9 @@ def ComparePage() -> solara.Element:  # noqa: N802
     def set_change(i: int, text: str | None) -> None:
         set_changes(tuple((text or "") if j == i else c for j, c in enumerate(changes)))
 
+    shown = job is not None and job.outcome is not None and ran_with == settings
     with solara.Column(style={"max-width": "1200px"}, classes=["compare-page"]):
+        share.PageUrl.element(query=settings_query(settings, ran=shown), week_from="")
         solara.Markdown(f"# {t('compare_title', lang)}\n\n{t('compare_help', lang)}")
         with solara.Card(t("compare_choose", lang)):
             for i in range(SLOTS):
@@ -319,14 +431,17 @@ def ComparePage() -> solara.Element:  # noqa: N802
                                   on_value=lambda lab, i=i: set_slot(i, lab),
                                   classes=[f"compare-slot-{i}"])
                     solara.InputText("key=value; …", value=changes[i],
-                                     on_value=lambda text, i=i: set_change(i, text))
+                                     on_value=lambda text, i=i: set_change(i, text),
+                                     classes=[f"compare-changes-{i}"])
             with solara.Row():
                 solara.SliderInt(f"{t('replicates', lang)}{colon(lang)}{replicates}",
-                                 value=replicates, min=1, max=50, on_value=set_replicates)
-                solara.SliderInt(f"{t('weeks', lang)}{colon(lang)}{weeks}", value=weeks, min=1,
-                                 max=520, on_value=set_weeks)
+                                 value=replicates, min=REPLICATES[0], max=REPLICATES[1],
+                                 on_value=set_replicates)
+                solara.SliderInt(f"{t('weeks', lang)}{colon(lang)}{weeks}", value=weeks,
+                                 min=WEEKS[0], max=WEEKS[1], on_value=set_weeks)
                 solara.InputInt(t("seed", lang), value=seed,
-                                on_value=lambda s: set_seed(max(0, int(s or 0))))
+                                on_value=lambda s: set_seed(max(0, int(s or 0))),
+                                classes=["compare-seed"])
                 solara.InputText(t("compare_weeks", lang), value=at_text,
                                  on_value=lambda text: set_at_text(text or ""),
                                  classes=["compare-at-weeks"])

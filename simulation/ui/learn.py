@@ -4,14 +4,16 @@ A lesson is a shipped scenario's ``teaching`` and ``lesson`` texts (in the
 visitor's language, from the scenario's ``fr`` table in French). The page
 loads the scenario, tells its story one step at a time (what to watch, a
 question for the class, what to try), and runs the world to each step's week
-so the teacher can show it happen.
+so the teacher can show it happen. The lesson, its step and the week its
+world was run to live in the page's URL (:mod:`.share`), so a reload or a
+link handed to a class opens the same place.
 """
 
 from __future__ import annotations
 
 import solara
 
-from . import charts, state
+from . import charts, share, state
 from .echart import LiveChart, option_json
 from .i18n import t
 from .live import LiveRun
@@ -24,6 +26,37 @@ CHART_STYLE = {"height": "300px", "width": "100%"}
 def lessons(catalogue: dict[str, state.UiScenario]) -> dict[str, state.UiScenario]:
     """The scenarios that carry a lesson, in catalogue order."""
     return {key: s for key, s in catalogue.items() if s.lesson}
+
+
+def lesson_query(key: str, position: int) -> str:
+    """The URL query of a lesson at a step (``position`` counts from 0; the URL from 1).
+
+    The page adds the week its world was run to (:class:`.share.PageUrl`):
+    ``/learn?lesson=h03-silos&step=2&week=24``.
+    """
+    return share.encode([("lesson", key), ("step", position + 1)])
+
+
+def lesson_from_url(search: str | None, available: dict[str, state.UiScenario]
+                    ) -> tuple[str | None, int, int, list[str]]:
+    """The lesson, step position (from 0) and week a link asks for, and what was refused.
+
+    An unknown lesson is refused (the first lesson opens); a step outside the
+    lesson, or a week outside its scenario's weeks, is refused and the lesson
+    opens at its first step, or at week 0.
+    """
+    found = share.fields(search)
+    problems: list[str] = []
+    key = share.one_of(found, "lesson", list(available), problems)
+    if key is None:
+        return None, 0, 0, problems
+    scenario = available[key]
+    steps = len(scenario.lesson)
+    step = share.whole(found, "step", 1, steps + 1, problems,
+                       f"whole numbers from 1 to {steps + 1} (the last: the lesson's end)")
+    week = share.whole(found, "week", 0, scenario.weeks, problems,
+                       f"whole weeks from 0 to {scenario.weeks}")
+    return key, 0 if step is None else step - 1, week or 0, problems
 
 
 def teaching_html(scenario: state.UiScenario, lang: str) -> str:
@@ -51,12 +84,25 @@ def step_html(step: dict, position: int, total: int, week: int, lang: str) -> st
         for key in ("watch", "ask", "try"))
 
 
+def lesson_world(scenario: state.UiScenario, week: int) -> LiveRun:
+    """The lesson's world (its seed), run to ``week``."""
+    run = LiveRun(scenario.config, LESSON_SEED)
+    if week > 0:
+        run.step(week)
+    return run
+
+
 @solara.component
-def LessonRun(scenario: state.UiScenario, lang: str) -> solara.Element:  # noqa: N802
-    """One lesson: its teaching text, its steps, and the world it runs."""
-    run = solara.use_memo(lambda: LiveRun(scenario.config, LESSON_SEED),
+def LessonRun(scenario: state.UiScenario, lang: str, start_position: int = 0,  # noqa: N802
+              start_week: int = 0) -> solara.Element:
+    """One lesson: its teaching text, its steps, and the world it runs.
+
+    It opens at step ``start_position`` with its world run to ``start_week``
+    (a reload, a shared link), and keeps its place in the page's URL.
+    """
+    run = solara.use_memo(lambda: lesson_world(scenario, start_week),
                           dependencies=[scenario.key])
-    position, set_position = solara.use_state(0)
+    position, set_position = solara.use_state(start_position)
     _, set_week = solara.use_state(run.week)
     steps = scenario.lesson_in(lang)
     router = solara.use_router()
@@ -75,6 +121,7 @@ def LessonRun(scenario: state.UiScenario, lang: str) -> solara.Element:  # noqa:
         router.push("/")
 
     with solara.Column(classes=["lesson"]):
+        share.PageUrl.element(query=lesson_query(scenario.key, position))
         html_block(teaching_html(scenario, lang), classes=["lesson-text"])
         with solara.Card(classes=["lesson-step"]):
             if position < len(steps):
@@ -122,17 +169,31 @@ def LearnPage() -> solara.Element:  # noqa: N802
     """The Learn page: choose a lesson and follow it."""
     lang = state.language.value
     available = lessons(state.catalogue(state.user_scenarios.value))
-    chosen, set_chosen = solara.use_state(next(iter(available), None))
+    router = solara.use_router()
+    # The page opens on its URL's lesson, step and week (a reload, a shared
+    # link), read once and checked as typed values are.
+    key, position, week, refused = solara.use_memo(
+        lambda: lesson_from_url(router.search, available), dependencies=[])
+    chosen, set_chosen = solara.use_state(key or next(iter(available), None))
+    # The link's step and week are for its lesson's first opening only.
+    opening = solara.use_ref(key)
+    problem, set_problem = solara.use_state("; ".join(refused))
+
+    def choose(title: str) -> None:
+        opening.current = None
+        set_problem("")
+        set_chosen(next(k for k, v in titles.items() if v == title))
+
     with solara.Column(style={"max-width": "1200px"}, classes=["learn-page"]):
         solara.Markdown(f"# {t('learn_title', lang)}\n\n{t('learn_help', lang)}")
+        if problem:
+            solara.Error(problem, classes=["lesson-error"])
         if not available:
             solara.Info(t("no_lessons", lang))
             return
         titles = {key: s.text("title", lang) for key, s in available.items()}
         solara.Select(label=t("lesson_choose", lang), values=list(titles.values()),
-                      value=titles.get(chosen),
-                      on_value=lambda title: set_chosen(
-                          next(k for k, v in titles.items() if v == title)),
-                      classes=["lesson-select"])
+                      value=titles.get(chosen), on_value=choose, classes=["lesson-select"])
         if chosen in available:
-            LessonRun(available[chosen], lang).key(f"lesson-{chosen}")
+            start = (position, week) if chosen == opening.current else (0, 0)
+            LessonRun(available[chosen], lang, *start).key(f"lesson-{chosen}")
