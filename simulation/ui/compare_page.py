@@ -367,6 +367,7 @@ def ComparePage() -> solara.Element:  # noqa: N802
             set_progress((job.done, job.total, False))
             await asyncio.sleep(POLL_SECONDS)
         set_progress((job.done, job.total, True))
+        state.release_memory_soon()  # the runs' worlds are gone: hand their memory back
 
     solara.lab.use_task(follow, dependencies=[job], prefer_threaded=False)
 

@@ -376,20 +376,25 @@ def use_world(config: dict[str, Any], seed: int, generation: int) -> World:
     inline = not is_heavy(config)
     built_inline = solara.use_memo(lambda: _build(config, seed) if inline else None,
                                    dependencies=list(key))
-    built_behind, set_built_behind = solara.use_state(None)  # (key, LiveRun | str)
+    # (key, [LiveRun | str]): the world in a box emptied when it is superseded, so
+    # that nothing keeps a big world alive, not even the renderer's record of the
+    # state values it replaced.
+    built_behind, set_built_behind = solara.use_state(None)
 
     async def build_behind() -> None:
-        if inline:
-            return
-        result = await asyncio.to_thread(_build, config, seed)
-        set_built_behind((key, result))
+        superseded = built_behind
+        if not inline:
+            result = await asyncio.to_thread(_build, config, seed)
+        if superseded is not None:
+            superseded[1].clear()
+        set_built_behind(None if inline else (key, [result]))
 
     solara.lab.use_task(build_behind, dependencies=list(key), prefer_threaded=False)
     last_good = solara.use_ref(None)
     if inline:
         result = built_inline
-    elif built_behind is not None and built_behind[0] == key:
-        result = built_behind[1]
+    elif built_behind is not None and built_behind[0] == key and built_behind[1]:
+        result = built_behind[1][0]
     else:
         return World(last_good.current, int(config["consumers"]), "")
     if isinstance(result, LiveRun):
@@ -432,6 +437,13 @@ def ExplorePage() -> solara.Element:  # noqa: N802
         if world.run is None and not world.building else None,
         dependencies=[world.run is None and not world.building])
     run = world.run or fallback
+
+    def release_when_left() -> Any:
+        # A big world left (for another world, or another page) is handed back
+        # to the system, not kept by the allocator until the server restarts.
+        return state.release_memory_soon if run is not None and is_heavy(run.config) else None
+
+    solara.use_effect(release_when_left, [run])
     # Learn's "Open in Explore" asks for its lesson's week: the world, once built,
     # is run there once (the same seed as the lesson's, so the same world).
     start_week = solara.use_ref(state.explore_week.value if requested in catalogue

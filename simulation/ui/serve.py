@@ -72,6 +72,14 @@ def served(*, timeout: float, log: IO[Any] | int = subprocess.DEVNULL,
     Raises:
         ServerError: the server exited, or did not answer within ``timeout`` seconds.
     """
+    with served_process(timeout=timeout, log=log, cwd=cwd) as (url, _):
+        yield url
+
+
+@contextmanager
+def served_process(*, timeout: float, log: IO[Any] | int = subprocess.DEVNULL,
+                   cwd: Path | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """:func:`served`, yielding the server's process too (to measure what it holds)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(server_command("127.0.0.1", port), env=server_environment(),
@@ -90,7 +98,7 @@ def served(*, timeout: float, log: IO[Any] | int = subprocess.DEVNULL,
             if time.monotonic() > deadline:
                 raise ServerError(f"UI server not up after {timeout} s")
             time.sleep(0.5)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:

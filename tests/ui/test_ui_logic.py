@@ -272,3 +272,37 @@ def test_the_about_page_shows_the_committed_facts_panel_in_both_languages(tmp_pa
         assert html.count("<tr>") == 1 + len(TITLES)
     assert about.facts_rows("fr")[0][1] == t("fact_F1", "fr") != TITLES["F1"]
     assert about.facts_rows("en", tmp_path / "none.csv") is None
+
+
+def test_leaving_several_big_worlds_at_once_costs_one_release(monkeypatch) -> None:
+    import time
+
+    calls = []
+    monkeypatch.setattr(state, "release_memory", lambda: calls.append(time.monotonic()))
+    state.release_memory_soon(0.05)
+    state.release_memory_soon(0.05)
+    time.sleep(0.5)
+    assert len(calls) == 1
+    state.release_memory_soon(0.05)  # a later one gets its own
+    time.sleep(0.5)
+    assert len(calls) == 2
+
+
+def test_releasing_memory_frees_worlds_held_in_cycles() -> None:
+    import gc
+    import weakref
+
+    run = LiveRun(parameters.resolve({**parameters.defaults(), **SMALL}), 1)
+    run.step(1)
+    gone = weakref.ref(run)
+    holder: dict = {}
+    holder["self"], holder["run"] = holder, run  # a cycle, as a page's state makes one
+    del run, holder
+    was = gc.isenabled()
+    gc.disable()  # no collection but the one asked for
+    try:
+        state.release_memory()
+    finally:
+        if was:
+            gc.enable()
+    assert gone() is None
