@@ -455,6 +455,125 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "Influence world : un modèle multi-agents du marketing d'influence (version "
               "{version}). Logiciel libre, licence MIT. Citez la version et la graine de "
               "chaque simulation rapportée."},
+    # plan: the strategist's roster and company in, a robust plan out (plan_page.py)
+    "nav_plan": {"en": "Plan", "fr": "Plan"},
+    "plan_title": {"en": "Plan your influencer budget", "fr": "Planifier votre budget d'influence"},
+    "plan_help": {
+        "en": "Bring your own roster (one row per influencer: followers, engagement, fees, the "
+              "deals they accept) and your company (budget, product, structure, market), or "
+              "start from the synthetic example. The search tries candidate plans (who, which "
+              "deal, how many posts a week, what to change inside the company) on the same "
+              "draws of what the model does not know, against your current plan, all "
+              "billboard, all engaged and an even split. It is `influence plan search` and "
+              "`influence plan report` (docs/plan.md), run small here.",
+        "fr": "Apportez votre liste d'influenceurs (une ligne par influenceur : abonnés, "
+              "engagement, tarifs, contrats acceptés) et votre entreprise (budget, produit, "
+              "structure, marché), ou partez de l'exemple synthétique. La recherche essaie des "
+              "plans candidats (qui, quel contrat, combien de publications par semaine, quoi "
+              "changer dans l'entreprise) sur les mêmes tirages de ce que le modèle ignore, "
+              "face à votre plan actuel, tout panneau, tout engagé et un partage égal. C'est "
+              "`influence plan search` et `influence plan report` (docs/plan.md), en petit "
+              "ici."},
+    "plan_files": {"en": "Your roster and company", "fr": "Votre liste et votre entreprise"},
+    "plan_use_example": {"en": "Use the example", "fr": "Prendre l'exemple"},
+    "plan_choose_roster": {"en": "Choose a roster (.csv)",
+                           "fr": "Choisir une liste (.csv)"},
+    "plan_choose_company": {"en": "Choose a company (.toml)",
+                            "fr": "Choisir une entreprise (.toml)"},
+    "plan_drop_roster": {"en": "or drop the roster CSV here",
+                         "fr": "ou déposez ici la liste CSV"},
+    "plan_drop_company": {"en": "or drop the company TOML here",
+                          "fr": "ou déposez ici l'entreprise TOML"},
+    "plan_roster": {"en": "roster", "fr": "liste"},
+    "plan_company": {"en": "company", "fr": "entreprise"},
+    "plan_edited": {"en": "{name} (edited in the table)",
+                    "fr": "{name} (modifiée dans le tableau)"},
+    "plan_loaded": {"en": "{company}: {n} influencers, {weeks} weeks, weekly budget "
+                          "{budget:,.2f} {currency}",
+                    "fr": "{company} : {n} influenceurs, {weeks} semaines, budget "
+                          "hebdomadaire {budget:,.2f} {currency}"},
+    "plan_need_files": {"en": "Load a roster and a company first (or use the example).",
+                        "fr": "Chargez d'abord une liste et une entreprise (ou l'exemple)."},
+    "plan_edit_table": {"en": "Edit the roster as a table", "fr": "Modifier la liste en tableau"},
+    "plan_row": {"en": "row", "fr": "ligne"},
+    "plan_add_row": {"en": "Add a row", "fr": "Ajouter une ligne"},
+    "plan_remove_row": {"en": "Remove this row", "fr": "Retirer cette ligne"},
+    "plan_download_roster": {"en": "Download the roster (CSV)",
+                             "fr": "Télécharger la liste (CSV)"},
+    "plan_search": {"en": "Search", "fr": "Recherche"},
+    "plan_budget": {"en": "Weekly budget ({currency})",
+                    "fr": "Budget hebdomadaire ({currency})"},
+    "plan_weeks": {"en": "Horizon (weeks)", "fr": "Horizon (semaines)"},
+    "plan_metric": {"en": "Objective", "fr": "Objectif"},
+    "plan_measure": {"en": "over the draws", "fr": "sur les tirages"},
+    "plan_second": {"en": "Second objective (Pareto front)",
+                    "fr": "Second objectif (front de Pareto)"},
+    "plan_no_second": {"en": "none", "fr": "aucun"},
+    "plan_uncertainty": {"en": "Uncertainty", "fr": "Incertitude"},
+    "plan_unc_ranges": {"en": "the study's ranges", "fr": "les plages de l'étude"},
+    "plan_unc_none": {"en": "none (seed noise only)", "fr": "aucune (bruit de la graine seul)"},
+    "plan_min_engaged": {"en": "Least engaged share (0-1)",
+                         "fr": "Part engagée minimale (0-1)"},
+    "plan_fix_liaison": {"en": "keep the liaison as in the file",
+                         "fr": "garder la liaison du fichier"},
+    "plan_fix_transparency": {"en": "keep transparency as in the file",
+                              "fr": "garder la transparence du fichier"},
+    "plan_fix_feedback": {"en": "keep feedback as in the file",
+                          "fr": "garder le retour d'information du fichier"},
+    "plan_trials": {"en": "Candidate plans", "fr": "Plans candidats"},
+    "plan_replicates": {"en": "Draws per plan", "fr": "Tirages par plan"},
+    "plan_consumers": {"en": "Modelled consumers", "fr": "Consommateurs modélisés"},
+    "plan_sizes_note": {
+        "en": "Small by default ({trials} plans x {replicates} draws at {consumers:,} "
+              "consumers, one process) so that the search ends in a minute or two on a "
+              "2-core machine. For a decision, search larger: the command line's defaults are "
+              "200 plans x 8 draws at the company's market.consumers (here {file_consumers}).",
+        "fr": "Petite par défaut ({trials} plans sur {replicates} tirages à {consumers:,} "
+              "consommateurs, un processus) pour que la recherche finisse en une ou deux "
+              "minutes sur une machine à 2 cœurs. Pour décider, cherchez plus grand : la ligne "
+              "de commande prend par défaut 200 plans sur 8 tirages, au nombre de "
+              "consommateurs modélisés que fixe le fichier de l'entreprise (ici "
+              "{file_consumers})."},
+    "plan_run": {"en": "Search", "fr": "Chercher"},
+    "plan_baselines": {"en": "Starting: the baselines on every draw…",
+                       "fr": "Démarrage : les références sur chaque tirage…"},
+    "plan_progress": {"en": "{done} of {total} plans; best so far: {objective} {best} (plan "
+                            "{plan})",
+                      "fr": "{done} plans sur {total} ; meilleur jusqu'ici : {objective} "
+                            "{best} (plan {plan})"},
+    "plan_progress_none": {"en": "{done} of {total} plans; no feasible plan yet",
+                           "fr": "{done} plans sur {total} ; aucun plan faisable encore"},
+    "plan_writing": {"en": "All {total} plans evaluated: the best plan's series and the "
+                           "report…",
+                     "fr": "Les {total} plans sont évalués : séries du meilleur plan et "
+                           "rapport…"},
+    "job_cancelled": {"en": "Cancelled after {seconds:.0f} s: the computation was stopped.",
+                      "fr": "Annulé après {seconds:.0f} s : le calcul a été arrêté."},
+    "plan_done": {"en": "Searched {trials} plans x {replicates} draws at {consumers:,} "
+                        "consumers in {seconds:.0f} s.",
+                  "fr": "{trials} plans sur {replicates} tirages à {consumers:,} "
+                        "consommateurs cherchés en {seconds:.0f} s."},
+    "plan_recommendation": {"en": "Recommendation", "fr": "Recommandation"},
+    "plan_outcomes": {"en": "Expected outcomes against the baselines, and regret",
+                      "fr": "Résultats attendus face aux références, et regret"},
+    "plan_figure_alt": {"en": "Trust, units sold and profit week by week: mean and 90 % band "
+                              "of the recommended plan and of each baseline",
+                        "fr": "Confiance, unités vendues et bénéfice semaine par semaine : "
+                              "moyenne et bande à 90 % du plan recommandé et de chaque "
+                              "référence"},
+    "plan_download_html": {"en": "Download the report (HTML)",
+                           "fr": "Télécharger le rapport (HTML)"},
+    "plan_download_pdf": {"en": "Download the report (PDF)",
+                          "fr": "Télécharger le rapport (PDF)"},
+    "plan_download_csv": {"en": "Download the plan (CSV)", "fr": "Télécharger le plan (CSV)"},
+    "plan_download_inputs_roster": {"en": "The roster as searched (CSV)",
+                                    "fr": "La liste telle que cherchée (CSV)"},
+    "plan_download_inputs_company": {"en": "The company as searched (TOML)",
+                                     "fr": "L'entreprise telle que cherchée (TOML)"},
+    "plan_rerun": {"en": "The same search from the command line, with these two files in a "
+                         "folder my-plan: {command}",
+                   "fr": "La même recherche en ligne de commande, avec ces deux fichiers dans "
+                         "un dossier my-plan : {command}"},
 }
 
 
