@@ -19,10 +19,11 @@ from .compare_page import ComparePage
 from .explore import ExplorePage
 from .i18n import LANGUAGE_NAMES, LANGUAGES, t
 from .learn import LearnPage
+from .plan_page import PlanPage
 
 #: (path, catalogue key of its label) for each page, in navigation order.
 PAGES = (("/", "nav_explore"), ("/compare", "nav_compare"), ("/learn", "nav_learn"),
-         ("/about", "nav_about"))
+         ("/plan", "nav_plan"), ("/about", "nav_about"))
 
 
 @solara.component
@@ -102,5 +103,6 @@ routes = [
     solara.Route(path="/", component=ExplorePage, label="Explore", layout=Layout),
     solara.Route(path="compare", component=ComparePage, label="Compare"),
     solara.Route(path="learn", component=LearnPage, label="Learn"),
+    solara.Route(path="plan", component=PlanPage, label="Plan"),
     solara.Route(path="about", component=AboutPage, label="About"),
 ]
