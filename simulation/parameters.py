@@ -502,8 +502,8 @@ COMPANY_PARAMS: tuple[Param, ...] = (
               "study"),
     _p("design_cost", 0.0, "float", 0.0, 1e9,
        "money per week per idea a week, per 1,000 consumers",
-       doc="Weekly cost of design's capacity to act on feedback (design_capacity ideas a "
-           "week), taken from the budget after the liaison.",
+       doc="Weekly cost of design's capacity to act on feedback (per idea a week of its "
+           "design capacity), taken from the budget after the liaison.",
        source="design choice: off by default, as the first round had it (the default "
               "companies differ in feedback channels, not in design teams); a strategist's "
               "plan states its own"),

@@ -221,8 +221,8 @@ FRENCH: dict[str, dict[str, tuple[str, str]]] = {
                          "Coût hebdomadaire du rôle de médiateur, pris sur le budget."),
         "design_cost": ("Coût de la conception",
                         "Coût hebdomadaire de la capacité de la conception à traiter les "
-                        "retours (design_capacity idées par semaine), pris sur le budget après "
-                        "le médiateur."),
+                        "retours (par idée par semaine de sa capacité de conception), "
+                        "pris sur le budget après le médiateur."),
         "disclosure_cost": ("Coût de la transparence",
                             "Coût de chaque fait partagé avec les influenceurs (ce que les "
                             "concurrents peuvent apprendre)."),

@@ -6,6 +6,8 @@ added there without French here fails this test by name.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from simulation import parameters, parameters_fr
@@ -61,3 +63,16 @@ def test_french_numbers_and_choices() -> None:
     assert parameters_fr.choice("siloed", "fr") == "en silos"
     assert parameters_fr.choice("siloed", "en") == "siloed"
     assert "petit monde" in parameters_fr.allowed(parameters.WORLD["network"], "fr")
+
+
+def test_no_french_label_or_help_shows_a_parameter_code_name() -> None:
+    """A French reader sees words: a code name such as ``design_capacity`` is English.
+
+    The browser test of the French pages finds these too, but only after a
+    server and Chromium have started; this names them in a second.
+    """
+    names = {p.name for _, p in DECLARED if "_" in p.name}
+    shown = [(f"{group}.{p.name}", name) for group, p in DECLARED
+             for text in (parameters_fr.label(p, "fr"), parameters_fr.doc(p, "fr"))
+             for name in names if re.search(rf"\b{re.escape(name)}\b", text)]
+    assert not shown, f"French text showing a parameter's code name: {shown}"
