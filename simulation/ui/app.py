@@ -15,6 +15,7 @@ import solara
 from . import state
 from .a11y import CSS, PageLanguage
 from .about import AboutPage
+from .calibrate_page import CalibratePage
 from .compare_page import ComparePage
 from .explore import ExplorePage
 from .i18n import LANGUAGE_NAMES, LANGUAGES, t
@@ -23,7 +24,7 @@ from .plan_page import PlanPage
 
 #: (path, catalogue key of its label) for each page, in navigation order.
 PAGES = (("/", "nav_explore"), ("/compare", "nav_compare"), ("/learn", "nav_learn"),
-         ("/plan", "nav_plan"), ("/about", "nav_about"))
+         ("/plan", "nav_plan"), ("/calibrate", "nav_calibrate"), ("/about", "nav_about"))
 
 
 @solara.component
@@ -104,5 +105,6 @@ routes = [
     solara.Route(path="compare", component=ComparePage, label="Compare"),
     solara.Route(path="learn", component=LearnPage, label="Learn"),
     solara.Route(path="plan", component=PlanPage, label="Plan"),
+    solara.Route(path="calibrate", component=CalibratePage, label="Calibrate"),
     solara.Route(path="about", component=AboutPage, label="About"),
 ]

@@ -574,6 +574,84 @@ CATALOGUE: dict[str, dict[str, str]] = {
                          "folder my-plan: {command}",
                    "fr": "La même recherche en ligne de commande, avec ces deux fichiers dans "
                          "un dossier my-plan : {command}"},
+    # calibrate: fit the model to one's own data, ABC-SMC (calibrate_page.py)
+    "nav_calibrate": {"en": "Calibrate", "fr": "Calibrer"},
+    "cal_title": {"en": "Calibrate the model to your data",
+                  "fr": "Calibrer le modèle sur vos données"},
+    "cal_help": {
+        "en": "Upload a calibration spec (TOML: the world, the parameters to fit with their "
+              "priors, the summary statistics) and its weekly data (CSV: week, company, then "
+              "likes, followers, sales, trust or reach; missing weeks allowed), or take the "
+              "synthetic example. ABC-SMC (pyabc) keeps the parameter values whose simulated "
+              "series come close to the data, generation after generation. It is `influence "
+              "calibrate` (docs/calibration.md), run small here.",
+        "fr": "Déposez une spécification de calibration (TOML : le monde, les paramètres à "
+              "ajuster avec leurs lois a priori, les statistiques résumées) et ses données "
+              "hebdomadaires (CSV : semaine, entreprise, puis une colonne par série observée, "
+              "mentions j'aime, abonnés, ventes, confiance ou portée, nommées comme dans "
+              "docs/calibration.md ; semaines manquantes permises), ou prenez l'exemple "
+              "synthétique. L'ABC-SMC (pyabc) garde les valeurs dont les séries simulées "
+              "approchent les données, génération après génération. C'est `influence calibrate` "
+              "(docs/calibration.md), en petit ici."},
+    "cal_files": {"en": "Your spec and data", "fr": "Votre spécification et vos données"},
+    "cal_choose_spec": {"en": "Choose a spec (.toml)",
+                        "fr": "Choisir une spécification (.toml)"},
+    "cal_choose_data": {"en": "Choose its data (.csv)", "fr": "Choisir ses données (.csv)"},
+    "cal_drop_spec": {"en": "or drop the spec here", "fr": "ou déposez ici la spécification"},
+    "cal_drop_data": {"en": "or drop the data here", "fr": "ou déposez ici les données"},
+    "cal_loaded": {"en": "spec: {spec}; data: {data}",
+                   "fr": "spécification\u00a0: {spec} ; données\u00a0: {data}"},
+    "cal_budget": {"en": "Budget", "fr": "Budget"},
+    "cal_population": {"en": "Population (particles per generation)",
+                       "fr": "Population (particules par génération)"},
+    "cal_simulations": {"en": "Simulations at most, in all",
+                        "fr": "Simulations au plus, en tout"},
+    "cal_sizes_note": {
+        "en": "Small by default (a population of {population}, at most {simulations} "
+              "simulations, one process) so that the fit ends in about a minute on a 2-core "
+              "machine; the spec's own generations are kept. For a result to publish, fit "
+              "larger from the command line (the example's spec asks 150 and 3,000).",
+        "fr": "Petit par défaut (une population de {population}, au plus {simulations} "
+              "simulations, un processus) pour que l'ajustement finisse en une minute environ "
+              "sur une machine à 2 cœurs ; les générations de la spécification sont gardées. "
+              "Pour un résultat à publier, ajustez plus grand en ligne de commande (la "
+              "spécification de l'exemple demande 150 et 3 000)."},
+    "cal_run": {"en": "Fit", "fr": "Ajuster"},
+    "cal_starting": {"en": "Starting: the first generation (at most {total:,} simulations "
+                           "in all)…",
+                     "fr": "Démarrage : la première génération (au plus {total:,} simulations "
+                           "en tout)…"},
+    "cal_progress": {"en": "Generation {g} of at most {n} done: tolerance {eps}, {acc}% "
+                           "accepted, {done:,} of {total:,} simulations",
+                     "fr": "Génération {g} sur {n} au plus terminée : tolérance {eps}, {acc} % "
+                           "acceptés, {done:,} simulations sur {total:,}"},
+    "cal_done": {"en": "Posterior after {generations} generations and {simulations:,} "
+                       "simulations, in {seconds:.0f} s.",
+                 "fr": "Loi a posteriori après {generations} générations et {simulations:,} "
+                       "simulations, en {seconds:.0f} s."},
+    "cal_posterior": {"en": "Posterior", "fr": "Loi a posteriori"},
+    "cal_parameter": {"en": "parameter", "fr": "paramètre"},
+    "cal_prior": {"en": "prior", "fr": "loi a priori"},
+    "cal_median": {"en": "median", "fr": "médiane"},
+    "cal_interval": {"en": "90% interval", "fr": "intervalle à 90 %"},
+    "cal_truth": {"en": "true value (synthetic data)",
+                  "fr": "vraie valeur (données synthétiques)"},
+    "cal_inside": {"en": "{truth}, inside", "fr": "{truth}, dedans"},
+    "cal_outside": {"en": "{truth}, OUTSIDE", "fr": "{truth}, HORS de l'intervalle"},
+    "cal_predictive": {"en": "The fit against the data", "fr": "L'ajustement face aux données"},
+    "cal_predictive_note": {
+        "en": "Posterior predictive: 40 parameter sets drawn from the posterior, simulated "
+              "anew; median and 5-95% band of their series, the observed weeks as dots (the "
+              "figure is the command's, in English).",
+        "fr": "Prédictive a posteriori : 40 jeux de paramètres tirés de la loi a posteriori, "
+              "simulés à nouveau ; médiane et bande de 5 à 95 % de leurs séries, les semaines "
+              "observées en points (la figure est celle de la commande, en anglais)."},
+    "cal_download_csv": {"en": "Download the posterior (CSV)",
+                         "fr": "Télécharger la loi a posteriori (CSV)"},
+    "cal_download_toml": {"en": "Its summary (TOML)", "fr": "Son résumé (TOML)"},
+    "cal_download_predictive": {"en": "The fit figure (PNG)",
+                                "fr": "La figure de l'ajustement (PNG)"},
+    "cal_download_pairs": {"en": "The pair plot (PNG)", "fr": "Les nuages par paires (PNG)"},
 }
 
 

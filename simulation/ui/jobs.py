@@ -273,7 +273,8 @@ def JobPanel(job: Job | None, snapshot: Snapshot | None, lang: str, *,  # noqa: 
             return column
         if snapshot.state == "running":
             total = snapshot.total
-            solara.ProgressLinear(value=100 * snapshot.done / total if total else True)
+            solara.ProgressLinear(value=min(100.0, 100 * snapshot.done / total) if total
+                                  else True)
             with solara.Row(style={"align-items": "center"}):
                 solara.Text(describe(snapshot, lang), classes=[f"{kind}-progress"])
                 solara.Button(t("cancel", lang), on_click=on_cancel,
