@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from . import kernel
+
 NETWORKS = ("small_world", "scale_free", "random", "complete")
 
 
@@ -35,7 +37,6 @@ def build_network(kind: str, n: int, degree: int, rng: np.random.Generator, *,
     if kind == "small_world":
         src, dst = _ring_lattice(n, degree)
         rewire = rng.random(src.size) < rewiring
-        dst = dst.copy()
         dst[rewire] = rng.integers(0, n, size=int(rewire.sum()))
     elif kind == "random":
         m = n * degree // 2
@@ -58,21 +59,27 @@ def build_network(kind: str, n: int, degree: int, rng: np.random.Generator, *,
 
 def _ring_lattice(n: int, degree: int) -> tuple[np.ndarray, np.ndarray]:
     half = max(1, min(degree // 2, (n - 1) // 2))
-    nodes = np.arange(n)
-    src = np.repeat(nodes, half)
-    dst = (src + np.tile(np.arange(1, half + 1), n)) % n
+    index = np.int32 if n < 2**31 else np.int64
+    src = np.repeat(np.arange(n, dtype=index), half)
+    dst = src + np.tile(np.arange(1, half + 1, dtype=index), n)
+    dst[dst >= n] -= n
     return src, dst
 
 
 def _symmetric_csr(src: np.ndarray, dst: np.ndarray, n: int) -> sp.csr_matrix:
-    keep = src != dst
-    src, dst = src[keep], dst[keep]
-    rows = np.concatenate([src, dst]).astype(np.int32)
-    cols = np.concatenate([dst, src]).astype(np.int32)
-    data = np.ones(rows.size, dtype=np.float32)
-    adj = sp.csr_matrix((data, (rows, cols)), shape=(n, n))
-    adj.sum_duplicates()
-    adj.data[:] = 1.0
+    """The symmetric 0/1 matrix of the ties (src, dst), without self-ties or repeats.
+
+    Built straight into CSR by :func:`simulation.kernel.symmetric_csr` (int32
+    column indices, float32 ones): the same canonical matrix scipy's COO
+    conversion gives, in a fraction of its time and memory.
+    """
+    indptr, indices = kernel.symmetric_csr(src, dst, n)
+    if indptr[-1] < 2**31:
+        indptr = indptr.astype(np.int32)
+    data = np.ones(indices.size, dtype=np.float32)
+    adj = sp.csr_matrix((data, indices, indptr), shape=(n, n))
+    adj.has_sorted_indices = True  # so that no later user scans the rows again to check
+    adj.has_canonical_format = True
     return adj
 
 
