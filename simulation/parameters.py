@@ -199,7 +199,7 @@ UNGROUNDED = "assumption: first-round value, not yet grounded in data"
 # --------------------------------------------------------------------------
 WORLD_PARAMS: tuple[Param, ...] = (
     # scale and network
-    _p("consumers", 2000, "int", 10, 5_000_000, "consumers",
+    _p("consumers", 2000, "int", 10, 10_000_000, "consumers",
        "Number of consumers in the world.",
        source="design choice: MODEL.md's default world for the UI (about 2,000 consumers; "
               "research scale 100,000 to 1,000,000)"),

@@ -233,7 +233,7 @@ def test_same_output_whatever_the_workers() -> None:
     (["--seeds", "1"], "--seeds: got '1'; allowed: an integer >= 2"),
     (["--workers", "0"], "--workers: got '0'; allowed: an integer >= 1"),
     (["--weeks", "x"], "--weeks: got 'x'; allowed: an integer >= 1"),
-    (["--consumers", "5"], "--consumers: got 5; allowed: an integer in [10, 5000000]"),
+    (["--consumers", "5"], "--consumers: got 5; allowed: an integer in [10, 10000000]"),
 ])
 def test_bad_options_exit_2_with_one_line(args, needle) -> None:
     result = _invoke(*args)

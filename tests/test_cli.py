@@ -181,7 +181,7 @@ BAD_INPUT = [
     (["--seed", "-4"], ["--seed", "'-4'", "integer in [0, 2**64 - 1]"]),
     (["--set", "nosuch=1"], ["nosuch", "'1'", "a known parameter"]),
     (["--set", "companies[0].nosuch=1"], ["companies[0].nosuch", "'1'", "a known key"]),
-    (["--set", "consumers=5"], ["consumers", "'5'", "an integer in [10, 5000000]"]),
+    (["--set", "consumers=5"], ["consumers", "'5'", "an integer in [10, 10000000]"]),
     (["--set", "forgetting=1.5"], ["forgetting", "'1.5'", "a number in [0.5, 1]"]),
     (["--set", "consumers=many"], ["consumers", "'many'", "an integer in"]),
     (["--set", "influencer.churn_threshold=high"],

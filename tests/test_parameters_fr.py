@@ -57,7 +57,7 @@ def test_french_is_french_and_english_keeps_the_declaration(group: str, param: P
 
 def test_french_numbers_and_choices() -> None:
     assert parameters_fr.allowed(parameters.WORLD["consumers"], "fr") == \
-        "un entier dans [10 ; 5\u202f000\u202f000]"
+        "un entier dans [10 ; 10\u202f000\u202f000]"
     assert parameters_fr.allowed(parameters.WORLD["scale_free_exponent"], "fr") == \
         "un nombre dans [2,01 ; 4]"
     assert parameters_fr.choice("siloed", "fr") == "en silos"
