@@ -53,11 +53,13 @@ if str(ROOT) not in sys.path:
 DEFAULT_SIZES = (2_000, 10_000, 100_000, 1_000_000)
 SEED = 20_240_601
 
-#: Targets on the 2-core reference machine: consumers -> (max wall seconds, max peak MB).
+#: Targets on the 2-core reference machine (issue 14): consumers -> (max wall seconds, max
+#: peak MB). 10,000,000 is not in the default sizes (about 2.5 min and 3 GB): ask for it
+#: with ``--sizes 10000000``.
 TARGETS: dict[int, tuple[float, float | None]] = {
-    2_000: (1.0, None),
-    100_000: (15.0, None),
-    1_000_000: (120.0, 4096.0),
+    2_000: (0.1, None),
+    1_000_000: (8.0, 1024.0),
+    10_000_000: (150.0, 12288.0),
 }
 TARGET_WEEKS = 156
 SPEEDUP_TARGET = 100.0
