@@ -284,8 +284,21 @@ def load_spec(path: str | os.PathLike[str]) -> CalibrationSpec:
     if not source.is_file():
         raise CalibrationError(label, "", str(path), "a readable calibration spec (.toml file)")
     try:
-        raw = limits.parse_toml(limits.read_capped(source).decode("utf-8"))
-    except (limits.TooDeepError, limits.TooLargeError) as error:
+        content = limits.read_capped(source)
+    except limits.TooLargeError as error:
+        raise CalibrationError(label, "", error.got, error.allowed) from None
+    return parse_spec(spec_toml(content, label), source)
+
+
+def spec_toml(content: bytes, label: str) -> dict[str, Any]:
+    """Parse a spec's bytes as TOML, any fault as one :class:`CalibrationError`.
+
+    Shared by :func:`load_spec` and the web UI's upload, so a file refused on the
+    command line is refused in the page with the same words.
+    """
+    try:
+        return limits.parse_toml(content.decode("utf-8"))
+    except limits.TooDeepError as error:
         raise CalibrationError(label, "", error.got, error.allowed) from None
     except UnicodeDecodeError:
         raise CalibrationError(label, "", "bytes that are not UTF-8",
@@ -293,7 +306,6 @@ def load_spec(path: str | os.PathLike[str]) -> CalibrationSpec:
     except tomllib.TOMLDecodeError as error:
         raise CalibrationError(label, "", f"malformed TOML: {error}",
                                "a valid TOML file") from None
-    return parse_spec(raw, source)
 
 
 def parse_spec(raw: Mapping[str, Any], source: Path) -> CalibrationSpec:

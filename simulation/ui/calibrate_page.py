@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -77,7 +76,7 @@ def spec_table(inputs: Inputs) -> tuple[dict[str, Any], str]:
             not UTF-8, not TOML, too deep or large, or a ``data.file`` that is
             not a relative path inside the spec's folder.
     """
-    from experiments.calibration import CalibrationError
+    from experiments.calibration import CalibrationError, spec_toml
     from simulation import limits
 
     label = inputs.spec_name or "spec.toml"
@@ -87,16 +86,7 @@ def spec_table(inputs: Inputs) -> tuple[dict[str, Any], str]:
     if len(inputs.spec) > limits.MAX_FILE_BYTES:
         error = limits.TooLargeError()
         raise CalibrationError(label, "", error.got, error.allowed)
-    try:
-        raw = limits.parse_toml(inputs.spec.decode("utf-8"))
-    except limits.TooDeepError as error:
-        raise CalibrationError(label, "", error.got, error.allowed) from None
-    except UnicodeDecodeError:
-        raise CalibrationError(label, "", "bytes that are not UTF-8",
-                               "a UTF-8 TOML file") from None
-    except tomllib.TOMLDecodeError as error:
-        raise CalibrationError(label, "", f"malformed TOML: {error}",
-                               "a valid TOML file") from None
+    raw = spec_toml(inputs.spec, label)
     data = raw.get("data")
     file = data.get("file") if isinstance(data, dict) else None
     if isinstance(file, str) and file.strip():
