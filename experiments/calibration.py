@@ -291,14 +291,16 @@ def load_spec(path: str | os.PathLike[str]) -> CalibrationSpec:
 
 
 def spec_toml(content: bytes, label: str) -> dict[str, Any]:
-    """Parse a spec's bytes as TOML, any fault as one :class:`CalibrationError`.
+    """Parse a spec's bytes as TOML, any fault (too large too) as one :class:`CalibrationError`.
 
     Shared by :func:`load_spec` and the web UI's upload, so a file refused on the
     command line is refused in the page with the same words.
     """
     try:
+        if len(content) > limits.MAX_FILE_BYTES:
+            raise limits.TooLargeError()
         return limits.parse_toml(content.decode("utf-8"))
-    except limits.TooDeepError as error:
+    except (limits.TooDeepError, limits.TooLargeError) as error:
         raise CalibrationError(label, "", error.got, error.allowed) from None
     except UnicodeDecodeError:
         raise CalibrationError(label, "", "bytes that are not UTF-8",

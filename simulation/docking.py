@@ -554,7 +554,10 @@ def _bass_settings(p: float, q: float, consumers: int, dt: float, network: str,
     _check("--p", p, 0.0, 1.0, "a number in (0, 1]")
     _check("--q", q, 0.0, 10.0, "a number in (0, 10]")
     _check("--dt", dt, 0.0, 1.0 / (p + q), f"a number in (0, 1/(p+q)] = (0, {1 / (p + q):.4g}]")
-    limit = 4000 if network == "complete" else 10_000_000
+    from .parameters import WORLD
+
+    # a complete graph has N^2 ties; otherwise the world's own bound on consumers
+    limit = 4000 if network == "complete" else int(WORLD["consumers"].high)
     if not 10 <= consumers <= limit:
         raise _fail(f"--consumers: got {consumers}; allowed: an integer in [10, {limit}]"
                     + (" on a complete graph (N^2 ties)" if network == "complete" else ""))

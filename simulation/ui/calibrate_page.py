@@ -77,15 +77,11 @@ def spec_table(inputs: Inputs) -> tuple[dict[str, Any], str]:
             not a relative path inside the spec's folder.
     """
     from experiments.calibration import CalibrationError, spec_toml
-    from simulation import limits
 
     label = inputs.spec_name or "spec.toml"
     if not inputs.spec:
         raise CalibrationError(label, "", "nothing", "a calibration spec (.toml file; choose "
                                                      "one, or use the example)")
-    if len(inputs.spec) > limits.MAX_FILE_BYTES:
-        error = limits.TooLargeError()
-        raise CalibrationError(label, "", error.got, error.allowed)
     raw = spec_toml(inputs.spec, label)
     data = raw.get("data")
     file = data.get("file") if isinstance(data, dict) else None
