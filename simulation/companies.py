@@ -19,6 +19,7 @@ and shareholders judge both on the company's own evidence.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -57,7 +58,8 @@ def effective_hoarding(hoarding: float, rivalry: float, departments: int) -> flo
 
 
 def spread_fact(adj: np.ndarray, origin: int, spread_inside: float, hoarding: float,
-                rng: np.random.Generator) -> np.ndarray:
+                rng: np.random.Generator,
+                neighbours: Sequence[Sequence[int]] | None = None) -> np.ndarray:
     """Spread one fact through the departments as an independent cascade.
 
     The fact first has to spread inside its own department (probability
@@ -65,24 +67,36 @@ def spread_fact(adj: np.ndarray, origin: int, spread_inside: float, hoarding: fl
     chance to pass it to each neighbouring department, with probability
     ``spread_inside * (1 - hoarding)``.
 
+    Args:
+        neighbours: Each department's neighbours in ``adj``, in order
+            (:func:`neighbour_lists`); a company passes them so that a week's
+            facts do not search the adjacency again (same draws, same result).
+
     Returns:
         Boolean array: which departments know the fact.
     """
-    known = np.zeros(adj.shape[0], dtype=bool)
+    if neighbours is None:
+        neighbours = neighbour_lists(adj)
+    known = [False] * adj.shape[0]
     if rng.random() >= spread_inside:
-        return known
+        return np.array(known, dtype=bool)
     known[origin] = True
     frontier = [origin]
     cross = spread_inside * (1.0 - hoarding)
     while frontier:
         nxt = []
         for dept in frontier:
-            for other in np.flatnonzero(adj[dept]):
+            for other in neighbours[dept]:
                 if not known[other] and rng.random() < cross:
                     known[other] = True
-                    nxt.append(int(other))
+                    nxt.append(other)
         frontier = nxt
-    return known
+    return np.array(known, dtype=bool)
+
+
+def neighbour_lists(adj: np.ndarray) -> tuple[tuple[int, ...], ...]:
+    """Each department's neighbours in an adjacency matrix, in increasing order."""
+    return tuple(tuple(int(j) for j in np.flatnonzero(row)) for row in adj)
 
 
 class Company(mesa.Agent):
@@ -111,6 +125,7 @@ class Company(mesa.Agent):
         self.liaison: bool = self.structure == "transversal"
         self.liaison_funded: bool = self.liaison
         self.departments = department_graph(settings["departments"])
+        self._neighbours = neighbour_lists(self.departments)
         self.hoarding = effective_hoarding(settings["hoarding"], settings["rivalry"],
                                            settings["departments"])
         self.quality: float = settings["quality"]
@@ -252,7 +267,8 @@ class Company(mesa.Agent):
     def _contact_learns(self, origin: int, rng: np.random.Generator) -> bool:
         """Spread one fact and say whether the influencers' contact now knows it."""
         s = self.settings
-        known = spread_fact(self.departments, origin, s["spread_inside"], self.hoarding, rng)
+        known = spread_fact(self.departments, origin, s["spread_inside"], self.hoarding, rng,
+                            self._neighbours)
         if self.has_liaison:
             return bool((rng.random(known.size) < self.liaison_reach())[known].any())
         return bool(known[min(MARKETING, known.size - 1)])

@@ -309,19 +309,30 @@ forget_pass = _compile(_forget_pass)
 
 
 # --------------------------------------------------------- trust measurement
-def _trust_histogram(r, s, aware, threshold, counts, trust):
-    """One pass over one brand's consumers: trust, its histogram and its counts.
+#: Bins per group: the quantile search walks the groups' counts, then one group's bins.
+BINS_PER_GROUP = 100
+
+
+def _trust_summary(r, s, aware, threshold, counts, coarse, trust, qs, out):
+    """One brand's trust this week: each consumer's value, its counts and its quantiles.
 
     Writes each consumer's expected trust (r + 1) / (r + s + 2) into ``trust``
-    (``s`` None: ``r`` already holds it, as for the Mesa peer), counts the values
-    per bin of width 1 / bins over [0, 1] into ``counts`` (4, bins), four
+    (``s`` None: ``r`` already holds it, as for the Mesa peer) and counts the
+    values per bin of width 1 / bins over [0, 1] into ``counts`` (4, bins), four
     interleaved histograms so that a run of consumers in one bin is not a chain
-    of stores to one counter (the caller adds them), except the value 0.5
-    exactly (a consumer with no evidence, most of a young world), counted apart.
+    of stores to one counter, and per group of :data:`BINS_PER_GROUP` bins into
+    ``coarse``, except the value 0.5 exactly (a consumer with no evidence, most of
+    a young world), counted apart. Then reads the quantiles ``qs`` into ``out``
+    (see :func:`histogram_quantiles` for how), and sets back to zero the counts
+    it touched, so the caller's arrays are ready for the next call without a
+    pass over every bin.
+
+    ``counts`` and ``coarse`` must be all zeros on entry; ``bins`` a multiple of
+    :data:`BINS_PER_GROUP`.
 
     Returns:
-        (neutral, above, aware): consumers at exactly 0.5, with trust above
-        ``threshold``, and aware of the brand.
+        (above, aware): consumers with trust above ``threshold``, and aware of
+        the brand.
     """
     bins = counts.shape[1]
     above = 0
@@ -332,14 +343,58 @@ def _trust_histogram(r, s, aware, threshold, counts, trust):
         trust[i] = t
         above += t > threshold
         known += aware[i]
-        mid = t == 0.5
-        neutral += mid
-        b = min(max(int(t * bins), 0), bins - 1)
-        counts[i & 3, b] += not mid
-    return neutral, above, known
+        if t == 0.5:
+            neutral += 1
+        else:
+            b = min(max(int(t * bins), 0), bins - 1)
+            counts[i & 3, b] += 1
+            coarse[b // BINS_PER_GROUP] += 1
+    n = r.size
+    half = min(int(0.5 * bins), bins - 1)
+    for j in range(qs.size):
+        position = (n - 1) * qs[j]
+        k = min(int(math.floor(position)), n - 1)
+        gamma = position - k
+        a = order_statistic(counts, coarse, neutral, half, k)
+        b = order_statistic(counts, coarse, neutral, half, min(k + 1, n - 1))
+        diff = b - a
+        out[j] = b - diff * (1.0 - gamma) if gamma >= 0.5 else a + diff * gamma
+    for i in range(r.size):
+        t = trust[i]
+        if t != 0.5:
+            b = min(max(int(t * bins), 0), bins - 1)
+            counts[i & 3, b] = 0
+            coarse[b // BINS_PER_GROUP] = 0
+    return above, known
 
 
-trust_histogram = _compile(_trust_histogram)
+def _order_statistic(counts, coarse, neutral, half, k):
+    """The k-th smallest trust (from 0) as the histogram has it: its bin's middle, or 0.5.
+
+    The values in order are the bins below 0.5, the mass at 0.5 exactly, then the
+    rest of the bin starting at 0.5 and the bins above: numpy's
+    ``searchsorted(ends, k, side="right")`` over those sizes, found by walking the
+    coarse counts and then one coarse bin's fine counts.
+    """
+    bins = counts.shape[1]
+    seen = 0
+    below = half // BINS_PER_GROUP  # groups wholly below 0.5 (half is a multiple of the group)
+    for c in range(coarse.size):
+        if c == below:
+            seen += neutral
+            if seen > k:
+                return 0.5
+        if seen + coarse[c] > k:
+            for b in range(c * BINS_PER_GROUP, min((c + 1) * BINS_PER_GROUP, bins)):
+                seen += counts[0, b] + counts[1, b] + counts[2, b] + counts[3, b]
+                if seen > k:
+                    return (b + 0.5) / bins
+        seen += coarse[c]
+    return (bins - 0.5) / bins
+
+
+order_statistic = _compile(_order_statistic)
+trust_summary_pass = _compile(_trust_summary)
 
 
 def histogram_quantiles(counts: np.ndarray, neutral: int, qs: tuple[float, ...]) -> list[float]:
@@ -351,6 +406,8 @@ def histogram_quantiles(counts: np.ndarray, neutral: int, qs: tuple[float, ...])
     smallest values of the bin starting at 0.5), else as the middle of its bin, so
     it is off by at most half a bin width (5e-5 with :data:`TRUST_BINS`), and so is
     the quantile; the interpolation is numpy's ``_lerp``, operation for operation.
+    This is the readable statement of what :func:`trust_summary_pass` computes
+    (``tests/test_metrics.py`` holds one to the other).
     """
     bins = counts.size
     half = min(int(0.5 * bins), bins - 1)

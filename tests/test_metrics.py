@@ -12,6 +12,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from simulation import InfluenceModel
 from simulation.metrics import (
@@ -134,3 +137,68 @@ def test_cost_per_trust_point_divides_spend_by_points_gained() -> None:
     cost = cost_per_trust_point(frame)
     assert cost["A"] == pytest.approx(4.0)
     assert math.isnan(cost["B"])
+
+
+# ---------------------------------------------------------------- trust quantiles
+def _old_style_counts(trust: np.ndarray) -> tuple[np.ndarray, int]:
+    """The histogram as the readable statement has it: one count per bin, 0.5 apart."""
+    from simulation.kernel import TRUST_BINS
+
+    mid = trust == 0.5
+    bins = np.clip((trust[~mid] * TRUST_BINS).astype(np.int64), 0, TRUST_BINS - 1)
+    return np.bincount(bins, minlength=TRUST_BINS), int(mid.sum())
+
+
+@st.composite
+def evidence(draw):
+    """Brand evidence of a small population: many with none, some with a lot."""
+    n = draw(st.integers(1, 300))
+    values = st.one_of(st.just(0.0), st.floats(0.0, 50.0, allow_nan=False))
+    r = draw(arrays(np.float64, n, elements=values))
+    s = draw(arrays(np.float64, n, elements=values))
+    aware = draw(arrays(np.bool_, n))
+    return r, s, aware
+
+
+@settings(max_examples=200, deadline=None)
+@given(evidence(), st.floats(0.0, 1.0))
+def test_trust_summary_pass_reads_the_histogram_as_stated(data, threshold: float) -> None:
+    """The compiled summary gives the readable histogram_quantiles' values bit for bit,
+    within half a bin of numpy's percentile, exact counts, and leaves its counts zeroed."""
+    from simulation import kernel
+
+    r, s, aware = data
+    counts = np.zeros((4, kernel.TRUST_BINS), dtype=np.int64)
+    groups = np.zeros(kernel.TRUST_BINS // kernel.BINS_PER_GROUP, dtype=np.int64)
+    trust = np.empty(r.size)
+    out = np.empty(3)
+    qs = np.array([0.1, 0.5, 0.9])
+    above, known = kernel.trust_summary_pass(r, s, aware, threshold, counts, groups, trust,
+                                             qs, out)
+    expected = (r + 1.0) / (r + s + 2.0)
+    np.testing.assert_array_equal(trust, expected)
+    assert above == int((expected > threshold).sum())
+    assert known == int(aware.sum())
+    assert not counts.any() and not groups.any()
+    stated = kernel.histogram_quantiles(*_old_style_counts(expected), (0.1, 0.5, 0.9))
+    assert list(out) == stated
+    np.testing.assert_allclose(out, np.percentile(expected, [10, 50, 90]),
+                               rtol=0, atol=0.5 / kernel.TRUST_BINS + 1e-15)
+
+
+def test_trust_summary_matches_numpy_on_a_run() -> None:
+    """In a run, the week's summary is numpy's mean and percentile of the same trust."""
+    from simulation.metrics import trust_summary
+    from simulation.trust import expected_trust
+
+    model = InfluenceModel(rng=3, consumers=500)
+    for _ in range(30):
+        model.step()
+    pop = model.population
+    for c in range(len(model.companies)):
+        got = trust_summary(pop, c, 0.6)
+        trust = expected_trust(pop.brand_r[c], pop.brand_s[c])
+        assert got["trust_mean"] == float(trust.mean())
+        assert got["trusting_share"] == float((trust > 0.6).mean())
+        for q, key in ((10, "trust_p10"), (50, "trust_p50"), (90, "trust_p90")):
+            assert abs(got[key] - np.percentile(trust, q)) <= 0.5 / 10_000 + 1e-15
