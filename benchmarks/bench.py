@@ -55,12 +55,20 @@ SEED = 20_240_601
 
 #: Targets on the 2-core reference machine (issue 14): consumers -> (max wall seconds, max
 #: peak MB). 10,000,000 is not in the default sizes (about 2.5 min and 3 GB): ask for it
-#: with ``--sizes 10000000``.
+#: with ``--sizes 10000000``. The 2,000-consumer target is "after warm-up" (a sweep's
+#: worker pays the warm-up once): it is judged on a second run in the same process.
 TARGETS: dict[int, tuple[float, float | None]] = {
     2_000: (0.1, None),
     1_000_000: (8.0, 1024.0),
     10_000_000: (150.0, 12288.0),
 }
+#: Sizes whose target is judged on a warm run (after a first run in the same process).
+WARM_TARGETS = (2_000,)
+#: Sizes small enough to be run again warm (median of this many runs), for the warm column.
+WARM_UP_TO = 100_000
+WARM_RUNS = 5
+#: Measurement (metrics.measure and the DataCollector) at most this share of a week at 1M.
+MEASURE_TARGET = (1_000_000, 0.10)
 TARGET_WEEKS = 156
 SPEEDUP_TARGET = 100.0
 SPEEDUP_CONSUMERS = 10_000
@@ -77,6 +85,7 @@ def run_one(consumers: int, weeks: int, seed: int) -> dict[str, Any]:
     Runs inside the child process that ``main`` starts for each size.
     """
     t0 = time.perf_counter()
+    from simulation import metrics
     from simulation.model import InfluenceModel
     t1 = time.perf_counter()
     model = InfluenceModel(rng=seed, consumers=consumers)
@@ -87,6 +96,23 @@ def run_one(consumers: int, weeks: int, seed: int) -> dict[str, Any]:
     frame = model.timeseries()
     t4 = time.perf_counter()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    # Measurement alone, on the final week's state: what a week's snapshot costs.
+    repeats = 3 if consumers >= 1_000_000 else 20
+    measure = []
+    for _ in range(repeats):
+        m0 = time.perf_counter()
+        metrics.measure(model)
+        model.datacollector.collect(model)
+        measure.append(time.perf_counter() - m0)
+    warm = []
+    if consumers <= WARM_UP_TO:
+        for _ in range(WARM_RUNS):
+            w0 = time.perf_counter()
+            again = InfluenceModel(rng=seed, consumers=consumers)
+            for _ in range(weeks):
+                again.step()
+            again.timeseries()
+            warm.append(time.perf_counter() - w0)
     return {
         "consumers": consumers,
         "weeks": weeks,
@@ -96,7 +122,9 @@ def run_one(consumers: int, weeks: int, seed: int) -> dict[str, Any]:
         "weeks_s": t3 - t2,
         "timeseries_s": t4 - t3,
         "wall_s": t4 - t1,
+        "warm_wall_s": statistics.median(warm) if warm else None,
         "per_week_ms": 1000.0 * (t3 - t2) / max(weeks, 1),
+        "measure_ms": 1000.0 * statistics.median(measure),
         "peak_mb": peak_kb / 1024.0,
         "follow_entries": int(model.population.follow_count),
         "friend_ties": int(model.friends.nnz // 2),
@@ -268,9 +296,23 @@ def verdict(row: dict[str, Any]) -> str:
     if row["weeks"] != TARGET_WEEKS:
         return f"- (targets are for {TARGET_WEEKS} weeks)"
     seconds, megabytes = target
-    ok = row["wall_s"] < seconds and (megabytes is None or row["peak_mb"] < megabytes)
-    limit = f"< {seconds:g} s" + (f", < {megabytes / 1024:g} GB" if megabytes else "")
+    warm = row["consumers"] in WARM_TARGETS
+    wall = row.get("warm_wall_s") if warm else row["wall_s"]
+    if wall is None:
+        return "- (no warm run)"
+    ok = wall < seconds and (megabytes is None or row["peak_mb"] < megabytes)
+    limit = (f"< {seconds:g} s" + (" warm" if warm else "")
+             + (f", < {megabytes / 1024:g} GB" if megabytes else ""))
     return f"{'ok' if ok else 'MISSED'} ({limit})"
+
+
+def measure_verdict(row: dict[str, Any]) -> str:
+    """Whether measurement stays within its share of a week, where there is a target."""
+    share = row["measure_ms"] / row["per_week_ms"] if row["per_week_ms"] > 0 else 0.0
+    if row["consumers"] != MEASURE_TARGET[0]:
+        return f"{share:.0%}"
+    ok = share <= MEASURE_TARGET[1]
+    return f"{share:.0%} {'ok' if ok else 'MISSED'} (<= {MEASURE_TARGET[1]:.0%})"
 
 
 def print_peer(peers: list[dict[str, Any]]) -> None:
@@ -302,15 +344,22 @@ def print_table(info: dict[str, Any], rows: list[dict[str, Any]],
     if rows:
         weeks = rows[0]["weeks"]
         print(f"default world, seed {rows[0]['seed']}, {weeks} weeks; "
-              "wall = build + weeks + timeseries (import apart)\n")
+              "wall = build + weeks + timeseries of a first run in a fresh process, "
+              "compiled-code warm-up included (import apart); warm = the same run again in "
+              f"that process (median of {WARM_RUNS}); measure = one week's measurement "
+              "(metrics.measure and the DataCollector) on the final state, and its share of "
+              "a week\n")
         head = (f"{'consumers':>10} {'follows':>9} {'import s':>9} {'build s':>8} "
-                f"{'wall s':>8} {'ms/week':>8} {'peak MB':>8}  target")
+                f"{'wall s':>8} {'warm s':>7} {'ms/week':>8} {'measure ms':>11} "
+                f"{'peak MB':>8}  target")
         print(head)
         print("-" * len(head))
         for r in rows:
+            warm = "-" if r.get("warm_wall_s") is None else f"{r['warm_wall_s']:.3f}"
             print(f"{r['consumers']:>10,} {r['follow_entries']:>9,} {r['import_s']:>9.2f} "
-                  f"{r['build_s']:>8.2f} {r['wall_s']:>8.2f} {r['per_week_ms']:>8.1f} "
-                  f"{r['peak_mb']:>8.0f}  {verdict(r)}")
+                  f"{r['build_s']:>8.2f} {r['wall_s']:>8.2f} {warm:>7} "
+                  f"{r['per_week_ms']:>8.1f} {r['measure_ms']:>11.2f} "
+                  f"{r['peak_mb']:>8.0f}  {verdict(r)}; measure {measure_verdict(r)}")
     if speed is not None:
         print()
         if not speed["available"]:

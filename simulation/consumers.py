@@ -190,6 +190,10 @@ class ConsumerPopulation:
         #: (consumers,) float64 scratch for whoever needs a per-consumer value for a
         #: moment (the weekly measurement writes each brand's trust into it).
         self.scratch = np.zeros(n)
+        #: (follows,) float64 scratch for a value per follow entry for a moment (the
+        #: weekly measurement of credibility), made when first needed and reused: a
+        #: fresh array would fault in its pages each week.
+        self.follow_scratch: np.ndarray | None = None
 
     # ------------------------------------------------------------------ views
     @property

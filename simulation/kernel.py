@@ -317,15 +317,15 @@ def _trust_summary(r, s, aware, threshold, counts, coarse, trust, qs, out):
     """One brand's trust this week: each consumer's value, its counts and its quantiles.
 
     Writes each consumer's expected trust (r + 1) / (r + s + 2) into ``trust``
-    (``s`` None: ``r`` already holds it, as for the Mesa peer) and counts the
-    values per bin of width 1 / bins over [0, 1] into ``counts`` (4, bins), four
-    interleaved histograms so that a run of consumers in one bin is not a chain
-    of stores to one counter, and per group of :data:`BINS_PER_GROUP` bins into
-    ``coarse``, except the value 0.5 exactly (a consumer with no evidence, most of
-    a young world), counted apart. Then reads the quantiles ``qs`` into ``out``
-    (see :func:`histogram_quantiles` for how), and sets back to zero the counts
-    it touched, so the caller's arrays are ready for the next call without a
-    pass over every bin.
+    (``s`` None: ``r`` already holds it, as for the Mesa peer; the caller takes
+    numpy's mean of it) and counts the values per bin of width 1 / bins over
+    [0, 1] into ``counts`` (4, bins), four interleaved histograms so that a run of
+    consumers in one bin is not a chain of stores to one counter, except the value
+    0.5 exactly (a consumer with no evidence, most of a young world), counted
+    apart; then per group of :data:`BINS_PER_GROUP` bins into ``coarse``. The
+    quantiles ``qs`` are read into ``out`` (see :func:`histogram_quantiles` for
+    how), and the counts it touched set back to zero, so the caller's arrays are
+    ready for the next call without a pass over every bin.
 
     ``counts`` and ``coarse`` must be all zeros on entry; ``bins`` a multiple of
     :data:`BINS_PER_GROUP`.
@@ -335,10 +335,11 @@ def _trust_summary(r, s, aware, threshold, counts, coarse, trust, qs, out):
         the brand.
     """
     bins = counts.shape[1]
+    n = r.size
     above = 0
     known = 0
     neutral = 0
-    for i in range(r.size):
+    for i in range(n):
         t = r[i] if s is None else (r[i] + 1.0) / (r[i] + s[i] + 2.0)
         trust[i] = t
         above += t > threshold
@@ -346,10 +347,19 @@ def _trust_summary(r, s, aware, threshold, counts, coarse, trust, qs, out):
         if t == 0.5:
             neutral += 1
         else:
-            b = min(max(int(t * bins), 0), bins - 1)
-            counts[i & 3, b] += 1
-            coarse[b // BINS_PER_GROUP] += 1
-    n = r.size
+            counts[i & 3, min(max(int(t * bins), 0), bins - 1)] += 1
+    # The groups' counts, in a second pass: counted in the first, one counter per group
+    # made a chain of stores to the same place (twice the pass's time at a million).
+    few = n < counts.size
+    if few:  # few consumers: once more over them
+        for i in range(n):
+            t = trust[i]
+            if t != 0.5:
+                coarse[min(max(int(t * bins), 0), bins - 1) // BINS_PER_GROUP] += 1
+    else:  # many: sum the bins
+        for b in range(bins):
+            coarse[b // BINS_PER_GROUP] += (counts[0, b] + counts[1, b] + counts[2, b]
+                                             + counts[3, b])
     half = min(int(0.5 * bins), bins - 1)
     for j in range(qs.size):
         position = (n - 1) * qs[j]
@@ -359,12 +369,16 @@ def _trust_summary(r, s, aware, threshold, counts, coarse, trust, qs, out):
         b = order_statistic(counts, coarse, neutral, half, min(k + 1, n - 1))
         diff = b - a
         out[j] = b - diff * (1.0 - gamma) if gamma >= 0.5 else a + diff * gamma
-    for i in range(r.size):
-        t = trust[i]
-        if t != 0.5:
-            b = min(max(int(t * bins), 0), bins - 1)
-            counts[i & 3, b] = 0
-            coarse[b // BINS_PER_GROUP] = 0
+    if few:  # clear the bins they touched
+        for i in range(n):
+            t = trust[i]
+            if t != 0.5:
+                b = min(max(int(t * bins), 0), bins - 1)
+                counts[i & 3, b] = 0
+                coarse[b // BINS_PER_GROUP] = 0
+    else:  # clearing every bin is the shorter pass
+        counts[:] = 0
+        coarse[:] = 0
     return above, known
 
 
@@ -428,6 +442,27 @@ def histogram_quantiles(counts: np.ndarray, neutral: int, qs: tuple[float, ...])
         diff = b - a
         out.append(b - diff * (1.0 - gamma) if gamma >= 0.5 else a + diff * gamma)
     return out
+
+
+def _followed_credibility(starts, stops, following, cred_r, cred_s, out):
+    """Expected credibility (r + 1) / (r + s + 2) of the follow entries still following.
+
+    Entries ``starts[j]`` to ``stops[j]`` of each influencer j in turn, in order,
+    written to the front of ``out``.
+
+    Returns:
+        How many values were written.
+    """
+    count = 0
+    for j in range(starts.size):
+        for e in range(starts[j], stops[j]):
+            if following[e]:
+                out[count] = (cred_r[e] + 1.0) / (cred_r[e] + cred_s[e] + 2.0)
+                count += 1
+    return count
+
+
+followed_credibility = _compile(_followed_credibility)
 
 
 # ------------------------------------------------------------------- network

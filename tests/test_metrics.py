@@ -186,6 +186,27 @@ def test_trust_summary_pass_reads_the_histogram_as_stated(data, threshold: float
                                rtol=0, atol=0.5 / kernel.TRUST_BINS + 1e-15)
 
 
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 9999, 10_000, 10_001, 262_147])
+def test_trust_summary_pass_clears_its_counts_at_every_length(n: int) -> None:
+    """Below the number of bins the pass clears the bins it touched, above it every bin:
+    either way the next call starts from zeros and reads the stated quantiles."""
+    from simulation import kernel
+
+    rng = np.random.default_rng(n)
+    r = rng.exponential(3.0, n) * (rng.random(n) < 0.6)
+    s = rng.exponential(1.0, n) * (r > 0)
+    counts = np.zeros((4, kernel.TRUST_BINS), dtype=np.int64)
+    groups = np.zeros(kernel.TRUST_BINS // kernel.BINS_PER_GROUP, dtype=np.int64)
+    out = np.empty(3)
+    for _ in range(2):
+        kernel.trust_summary_pass(r, s, np.zeros(n, dtype=bool), 0.5, counts, groups,
+                                  np.empty(n), np.array([0.1, 0.5, 0.9]), out)
+        assert not counts.any() and not groups.any()
+        stated = kernel.histogram_quantiles(*_old_style_counts((r + 1.0) / (r + s + 2.0)),
+                                            (0.1, 0.5, 0.9))
+        assert list(out) == stated
+
+
 def test_trust_summary_matches_numpy_on_a_run() -> None:
     """In a run, the week's summary is numpy's mean and percentile of the same trust."""
     from simulation.metrics import trust_summary
