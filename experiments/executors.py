@@ -141,12 +141,11 @@ def changes_correlation(own: Any, x: str, y: str) -> float:
     with the other. Weeks 1 to the end (week 0 is the starting state); NaN
     where a series of changes is constant.
     """
+    from simulation.metrics import spearman
+
     rows = own[own["step"] > 0].sort_values("step")
-    dx = rows[x].diff().iloc[1:]
-    dy = rows[y].diff().iloc[1:]
-    if dx.nunique() < 2 or dy.nunique() < 2:
-        return math.nan
-    return float(dx.corr(dy, method="spearman"))
+    return spearman(np.diff(rows[x].to_numpy(dtype=float)),
+                    np.diff(rows[y].to_numpy(dtype=float)))
 
 
 def _summaries(model: Any, frame: Any) -> dict[str, dict[str, float]]:

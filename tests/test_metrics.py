@@ -223,3 +223,26 @@ def test_trust_summary_matches_numpy_on_a_run() -> None:
         assert got["trusting_share"] == float((trust > 0.6).mean())
         for q, key in ((10, "trust_p10"), (50, "trust_p50"), (90, "trust_p90")):
             assert abs(got[key] - np.percentile(trust, q)) <= 0.5 / 10_000 + 1e-15
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.floats(-5, 5, allow_nan=False)),
+                min_size=0, max_size=60),
+       st.floats(0.0, 0.3))
+def test_spearman_is_pandas_spearman_to_the_last_bit(pairs, nan_share: float) -> None:
+    """The fast rank correlation equals pandas' Series.corr(method="spearman") (ties,
+    NaN pairs dropped), and is NaN exactly where a series is constant."""
+    from simulation.metrics import spearman
+
+    x = np.array([float(a) for a, _ in pairs])
+    y = np.array([b for _, b in pairs])
+    if x.size:
+        x[np.arange(x.size) % 7 == 3] = np.nan if nan_share > 0.15 else x[0]
+    sx, sy = pd.Series(x, dtype=float), pd.Series(y, dtype=float)
+    keep = sx.notna() & sy.notna()
+    constant = sx[keep].nunique() < 2 or sy[keep].nunique() < 2
+    got = spearman(x, y)
+    if constant:
+        assert math.isnan(got)
+    else:
+        assert got == float(sx.corr(sy, method="spearman"))
