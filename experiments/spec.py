@@ -287,7 +287,7 @@ def configure(experiment: Experiment, values: Mapping[str, Any]) -> dict[str, An
     config = copy.deepcopy(experiment.base)
     for parameter in experiment.parameters:
         for path in parameter.paths:
-            config = parameters.set_path(config, path, values[parameter.name])
+            parameters.assign(config, path, values[parameter.name])
     return parameters.resolve(config)
 
 
