@@ -10,7 +10,8 @@ file) and writes:
   and Sobol designs (S1 and ST with 95 % intervals), per company and chosen
   output, computed by SALib on the replicate means of the final week;
 * ``hypotheses.csv`` when the spec states hypotheses
-  (:mod:`experiments.hypotheses`);
+  (:mod:`experiments.hypotheses`), also beside the report, where the scenarios
+  that quote the study are checked against it (:mod:`experiments.study_sentences`);
 * a Markdown report with figures: time series with 95 % bands, heatmaps
   for two-parameter grids, sensitivity bars, and one figure per hypothesis.
 
@@ -426,9 +427,10 @@ def analyze_folder(folder: str | os.PathLike[str],
     if described["hypotheses"]:
         verdicts = judge_all(frame, described)
         table = pd.DataFrame([v.row() for v in verdicts])
-        written.append(atomic_write_bytes(folder / "hypotheses.csv",
-                                          table.to_csv(index=False, lineterminator="\n")
-                                          .encode("utf-8")))
+        data = table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        written.append(atomic_write_bytes(folder / "hypotheses.csv", data))
+        # beside the report too: the verdicts as data, for whatever quotes them (scenarios)
+        written.append(atomic_write_bytes(report_path.parent / "hypotheses.csv", data))
         section, figure_files = hypotheses_section(verdicts, described, figures, report_path)
         written += figure_files
         lines = section + lines
