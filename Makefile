@@ -55,10 +55,11 @@ study: $(STAMP)
 	$(BIN)/python -m experiments.study_sentences && exit $$planted
 
 ## make sensitivity: global sensitivity study (Morris over every ungrounded parameter, then Sobol
-## over those that matter under two root seeds; about 30 min on 2 cores); writes docs/results/sensitivity.md
+## at N = 4,096 over those that matter under two root seeds: 83,272 runs, about 65 min on 2 cores);
+## writes docs/results/sensitivity.md
 sensitivity: $(STAMP)
 	$(BIN)/influence sensitivity morris --out results/sensitivity --consumers 2000 --weeks 156 --trajectories 10 --replicates 2 --workers 2
-	$(BIN)/influence sensitivity sobol --out results/sensitivity --samples 256 --max-params 8 --seeds 1,2 --workers 2
+	$(BIN)/influence sensitivity sobol --out results/sensitivity --samples 4096 --max-params 8 --seeds 1,2 --workers 2
 	$(BIN)/influence sensitivity report --out results/sensitivity --report docs/results/sensitivity.md
 
 ## make docs: regenerate the parameter table in docs/ODD.md and the scenario catalogue.

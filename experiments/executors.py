@@ -149,27 +149,36 @@ def changes_correlation(own: Any, x: str, y: str) -> float:
 
 
 def _summaries(model: Any, frame: Any) -> dict[str, dict[str, float]]:
-    """Run-level summaries per company: totals, vanity against value, crisis recovery."""
+    """Run-level summaries per company: totals, vanity against value, crisis recovery.
+
+    The rank correlations are those of :func:`simulation.metrics.vanity_against_value`
+    and :func:`changes_correlation`, computed here on each company's weekly series
+    taken out of the frame once (a sweep makes these for every run).
+    """
     from simulation import metrics
 
-    vanity = metrics.vanity_against_value(frame).set_index(["company", "vanity"])
     out = {}
     for company in model.companies:
         own = frame[frame["company"] == company.name]
+        weeks = own[own["step"] > 0].sort_values("step")
+        series = {name: weeks[name].to_numpy(dtype=float)
+                  for name in ("likes", "impressions", "trust_mean", "sales")}
         alive = company.alive()
         share = (float(np.mean([inf.deal == "billboard" for inf in alive])) if alive
                  else float(company.strategy == "billboard"))
+        changes = {name: np.diff(values) for name, values in series.items()}
         row = {"billboard_share": share,
                "cum_impressions": float(own["impressions"].sum()),
                "cum_likes": float(own["likes"].sum()),
                "cum_sales": float(own["sales"].sum()),
                "cum_spend": float(own["spend"].sum()),
-               "likes_vs_trust": float(vanity.loc[(company.name, "likes"), "trust_mean"]),
-               "likes_vs_sales": float(vanity.loc[(company.name, "likes"), "sales"]),
-               "impressions_vs_trust": float(vanity.loc[(company.name, "impressions"),
-                                                        "trust_mean"]),
-               "likes_vs_trust_changes": changes_correlation(own, "likes", "trust_mean"),
-               "likes_vs_sales_changes": changes_correlation(own, "likes", "sales"),
+               "likes_vs_trust": metrics.spearman(series["likes"], series["trust_mean"]),
+               "likes_vs_sales": metrics.spearman(series["likes"], series["sales"]),
+               "impressions_vs_trust": metrics.spearman(series["impressions"],
+                                                        series["trust_mean"]),
+               "likes_vs_trust_changes": metrics.spearman(changes["likes"],
+                                                          changes["trust_mean"]),
+               "likes_vs_sales_changes": metrics.spearman(changes["likes"], changes["sales"]),
                "crisis_depth": math.nan, "weeks_to_recover": math.nan}
         if company.crises:
             recovery = metrics.crisis_recovery(frame, company.name, company.crises[0])

@@ -166,25 +166,37 @@ def expected_rows(run: Run) -> int:
 
 
 def check_run_data(run: Run, data: bytes) -> str | None:
-    """What is wrong with a run's Parquet bytes, or None when they are the run's file."""
+    """What is wrong with a run's Parquet bytes, or None when they are the run's file.
+
+    Reads the file's footer (schema, row count, the chunks' layout), not its data:
+    decoding every column took 3-5 ms a run in the sweep process, a third of what a
+    2,000-consumer run costs, for bytes that a worker's pyarrow has just written.
+    Garbage, truncated bytes and a table of the wrong shape all fail here; the
+    bytes then stored are checked against their SHA-256 when read back.
+    """
     from .spec import SUMMARY_METRICS
 
     try:
-        table = pq.read_table(io.BytesIO(data))
+        footer = pq.ParquetFile(io.BytesIO(data))
+        schema = footer.schema_arrow
+        num_rows = footer.metadata.num_rows
+        if sum(footer.metadata.row_group(g).num_rows
+               for g in range(footer.metadata.num_row_groups)) != num_rows:
+            return "not a readable Parquet file (row groups do not add up)"
     except (pa.ArrowException, OSError) as error:
         return f"not a readable Parquet file ({type(error).__name__})"
     columns = expected_columns(run)
-    if table.column_names != columns:
-        return f"columns {table.column_names}, expected {columns}"
+    if schema.names != columns:
+        return f"columns {schema.names}, expected {columns}"
     for name in ("point", "sample", "replicate", "seed", "step"):
-        if table.schema.field(name).type != pa.int64():
-            return f"column {name} of type {table.schema.field(name).type}, expected int64"
+        if schema.field(name).type != pa.int64():
+            return f"column {name} of type {schema.field(name).type}, expected int64"
     for name in (*run.metrics, *(SUMMARY_METRICS if run.end else ())):
-        if table.schema.field(name).type != pa.float64():
-            return f"column {name} of type {table.schema.field(name).type}, expected double"
+        if schema.field(name).type != pa.float64():
+            return f"column {name} of type {schema.field(name).type}, expected double"
     rows = expected_rows(run)
-    if table.num_rows != rows:
-        return f"{table.num_rows} rows, expected {rows} (kept weeks x companies)"
+    if num_rows != rows:
+        return f"{num_rows} rows, expected {rows} (kept weeks x companies)"
     return None
 
 

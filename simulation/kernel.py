@@ -328,7 +328,7 @@ def _trust_summary(r, s, aware, threshold, counts, coarse, trust, qs, out):
     ready for the next call without a pass over every bin.
 
     ``counts`` and ``coarse`` must be all zeros on entry; ``bins`` a multiple of
-    :data:`BINS_PER_GROUP`.
+    twice :data:`BINS_PER_GROUP`, so that 0.5 falls on the edge of a group.
 
     Returns:
         (above, aware): consumers with trust above ``threshold``, and aware of

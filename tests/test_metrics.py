@@ -246,3 +246,14 @@ def test_spearman_is_pandas_spearman_to_the_last_bit(pairs, nan_share: float) ->
         assert math.isnan(got)
     else:
         assert got == float(sx.corr(sy, method="spearman"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(np.float64, st.integers(1, 80),
+              elements=st.sampled_from([0.0, 1.0, 2.5, -3.0, 7.0, 1e-9, 4.25])))
+def test_average_ranks_are_scipys(values: np.ndarray) -> None:
+    from scipy.stats import rankdata
+
+    from simulation.metrics import average_ranks
+
+    np.testing.assert_array_equal(average_ranks(values), rankdata(values))
